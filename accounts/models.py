@@ -1,0 +1,153 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.functional import cached_property
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from accounts.roles import ROLES, Role
+
+
+class OrgUnit(MP_Node):
+    """A unit of the province: the province, a department or district, a division or commune.
+
+    The tree is a materialized path (`path`), so a unit and everything under it
+    is one indexed `path LIKE 'prefix%'` query. `parent` repeats what the path
+    says, for the API and for joins; the services keep both in step.
+    """
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        DEPARTMENT = "department", _("Department")
+        DISTRICT = "district", _("District")
+        DIVISION = "division", _("Division")
+        COMMUNE = "commune", _("Commune")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=255)
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        indexes = [models.Index(fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self):
+        return self.name
+
+    def subtree_q(self, field: str = "path") -> Q:
+        """This unit and everything under it, for a lookup through `field`."""
+        return Q(**{f"{field}__startswith": self.path})
+
+
+class AccountManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("full_name", username)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person: a civil servant, instructor, HR officer or administrator.
+
+    Vietnamese names are written whole (family, middle and given name), so there
+    is one `full_name` instead of first and last names.
+    """
+
+    first_name = None
+    last_name = None
+    full_name = models.CharField(_("full name"), max_length=255)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    employee_code = models.CharField(_("employee code"), max_length=50, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("organisation unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="members",
+    )
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    hr_scope = models.ManyToManyField(
+        OrgUnit, verbose_name=_("HR scope"), blank=True, related_name="hr_officers",
+        help_text=_("The units this HR officer answers for, with everything under them."),
+    )
+    invitation_pending = models.BooleanField(_("invitation pending"), default=False)
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AccountManager()
+
+    REQUIRED_FIELDS = ["email", "full_name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee_code"], condition=~Q(employee_code=""), name="unique_employee_code"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        # The given name comes last in a Vietnamese name.
+        return self.full_name.split()[-1] if self.full_name.strip() else self.username
+
+    @cached_property
+    def roles(self) -> list[str]:
+        """The person's roles; a superuser has every role. Uses prefetched groups."""
+        if self.is_superuser:
+            return list(ROLES)
+        names = {group.name for group in self.groups.all()}
+        return [role for role in ROLES if role in names]
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.is_active and any(role in self.roles for role in roles)
+
+
+class AuditEntry(models.Model):
+    """One action that matters to an administration: who, what, when, from where.
+
+    Append-only: rows are never changed or deleted (the database refuses it too).
+    The actor is kept as an id and a name, not a foreign key, so that deleting a
+    person never has to touch the log.
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+",
+    )
+    actor_username = models.CharField(_("actor's username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=64, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("object"), max_length=255, blank=True)
+    changes = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries cannot be deleted.")

@@ -1,0 +1,22 @@
+import logging
+import re
+
+# Values after these words are replaced wherever a log line carries them.
+SECRET_PATTERN = re.compile(
+    r"(?i)(password|passwd|token|authorization|secret|csrfmiddlewaretoken|sessionid)(['\"]?\s*[:=]\s*['\"]?)([^\s'\",&}]+)"
+)
+
+
+def redact(text: str) -> str:
+    return SECRET_PATTERN.sub(r"\1\2[redacted]", text)
+
+
+class RedactSecrets(logging.Filter):
+    """Keeps passwords, tokens and session ids out of every log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
