@@ -1,0 +1,3 @@
+"""Pages of accounts outside the API (the invitation link). Being written."""
+
+urlpatterns = []
