@@ -6,8 +6,11 @@ SECRET_PATTERN = re.compile(
     r"(?i)(password|passwd|token|authorization|secret|csrfmiddlewaretoken|sessionid)(['\"]?\s*[:=]\s*['\"]?)([^\s'\",&}]+)"
 )
 
+CREDENTIAL_PATTERN = re.compile(r"\b(Token|Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+")
+
 
 def redact(text: str) -> str:
+    text = CREDENTIAL_PATTERN.sub(r"\1 [redacted]", text)
     return SECRET_PATTERN.sub(r"\1\2[redacted]", text)
 
 

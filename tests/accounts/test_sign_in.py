@@ -1,0 +1,104 @@
+"""Token sign-in and the throttle on failed sign-ins."""
+
+from django.test import override_settings
+
+from tests.conftest import client_for
+from tests.factories import UserFactory
+
+PASSWORD = "Dung-Mat-Khau-2026"
+
+
+def person(username):
+    user = UserFactory(username=username)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def token_request(api, username, password, address="10.0.0.1"):
+    return api.post("/api/v1/auth/token/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_a_token_is_issued_for_good_credentials_and_works(api, db):
+    person("lan")
+    response = token_request(api, "lan", PASSWORD)
+    assert response.status_code == 200
+    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert api.get("/api/v1/me/").json()["username"] == "lan"
+
+
+def test_wrong_credentials_get_a_400_not_a_token(api, db):
+    person("lan")
+    response = token_request(api, "lan", "wrong")
+    assert response.status_code == 400
+    assert "token" not in response.json()
+
+
+def test_an_account_is_throttled_after_five_failures_even_with_the_right_password(api, db):
+    person("lan")
+    for _attempt in range(5):
+        assert token_request(api, "lan", "wrong").status_code == 400
+    response = token_request(api, "lan", PASSWORD)
+    assert response.status_code == 429
+    assert response.json()["detail"]
+
+
+def test_failures_on_one_account_do_not_lock_colleagues_at_the_same_address(api, db):
+    person("lan")
+    person("minh")
+    for _attempt in range(6):
+        token_request(api, "lan", "wrong")
+    assert token_request(api, "minh", PASSWORD).status_code == 200
+
+
+@override_settings(SIGNIN_FAILURES_PER_ADDRESS=10)
+def test_an_address_is_throttled_after_many_failures_across_accounts(api, db):
+    person("minh")
+    for number in range(10):
+        token_request(api, f"guess{number}", "wrong")
+    assert token_request(api, "minh", PASSWORD, address="10.0.0.1").status_code == 429
+    assert token_request(api, "minh", PASSWORD, address="10.0.0.2").status_code == 200
+
+
+def test_successful_sign_ins_are_never_throttled(api, db):
+    person("lan")
+    for _attempt in range(30):
+        assert token_request(api, "lan", PASSWORD).status_code == 200
+
+
+def test_a_success_clears_the_account_count(api, db):
+    person("lan")
+    for _attempt in range(4):
+        token_request(api, "lan", "wrong")
+    assert token_request(api, "lan", PASSWORD).status_code == 200
+    for _attempt in range(4):
+        token_request(api, "lan", "wrong")
+    assert token_request(api, "lan", PASSWORD).status_code == 200
+
+
+def test_the_admin_sign_in_is_throttled_too(client, db):
+    user = person("quantri")
+    user.is_staff = True
+    user.save()
+    for _attempt in range(5):
+        client.post("/admin/login/", {"username": "quantri", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "quantri", "password": PASSWORD})
+    assert response.status_code == 200  # the form again, not the redirect of a success
+    assert "_auth_user_id" not in client.session
+
+
+def test_passwords_are_hashed_with_argon2(db):
+    assert person("lan").password.startswith("argon2")
+
+
+def test_api_users_are_rate_limited_per_user(db, settings):
+    from rest_framework.throttling import UserRateThrottle
+
+    user = UserFactory()
+    api = client_for(user)
+    UserRateThrottle.THROTTLE_RATES = {**UserRateThrottle.THROTTLE_RATES, "user": "3/hour"}
+    try:
+        codes = [api.get("/api/v1/me/").status_code for _ in range(4)]
+    finally:
+        UserRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    assert codes == [200, 200, 200, 429]
