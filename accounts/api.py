@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, filters, mixins, status, viewsets
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -53,6 +54,15 @@ class TokenView(APIView):
             raise exceptions.ValidationError({"detail": [_("Wrong username or password.")]})
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        """Revoke the caller's token (sign out everywhere the token is used)."""
+        user = TokenAuthentication().authenticate(request)
+        if user is None:
+            raise exceptions.NotAuthenticated()
+        Token.objects.filter(user=user[0]).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):
@@ -139,7 +149,6 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def perform_update(self, serializer):
         fields = dict(serializer.validated_data)
         self._check_may_change(serializer.instance, fields)
-        fields.pop("username", None)
         serializer.instance = services.update_user(actor=self.request.user, user=serializer.instance, **fields)
 
     def _check_may_change(self, person: User, fields: dict) -> None:

@@ -95,7 +95,7 @@ def create_user(
     return user
 
 
-PROFILE_FIELDS = ("full_name", "email", "employee_code", "org_unit", "position", "is_active")
+PROFILE_FIELDS = ("username", "full_name", "email", "employee_code", "org_unit", "position", "is_active")
 
 
 @transaction.atomic

@@ -1,11 +1,31 @@
+"""Celery tasks of accounts: a few lines each, the work is in `accounts.invitations`."""
+
+from smtplib import SMTPException
+
 from celery import shared_task
 
+from accounts import invitations
 
-@shared_task(acks_late=True)
+# A mail server that is down or refusing connections now is tried again later,
+# waiting longer each time (1, 2, 4 ... minutes, at most an hour).
+MAIL_RETRY = {
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": 60,
+    "retry_backoff_max": 3600,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
 def send_invitations(user_ids: list[int]) -> None:
-    """(Being written.) E-mails each person an invitation to set their password."""
+    """E-mails each person still pending an invitation to set their password."""
+    invitations.send_invitations(list(user_ids))
 
 
 @shared_task(acks_late=True)
 def send_pending_invitations() -> None:
-    """(Being written.) Sweeps invitations that were stored but never sent."""
+    """Sweeps invitations that were stored but never sent, a task per chunk of people."""
+    pending = invitations.pending_invitations()
+    for start in range(0, len(pending), invitations.SWEEP_CHUNK):
+        send_invitations.delay(pending[start:start + invitations.SWEEP_CHUNK])

@@ -66,3 +66,64 @@ def learner(province):
 def outsider(province):
     """A learner in another district, outside the HR officer's scope."""
     return UserFactory(username="ngoai", full_name="Lục Thị Ngoài", org_unit=unit("CHODON-BL"), roles=["learner"])
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real `celery -A config worker` process on the real broker and the test database.
+
+    Needs PostgreSQL and Redis (as in .ci/run): a second process cannot open
+    SQLite's in-memory test database, and the file broker is the demo's. Tasks go
+    to a queue of this test's own, so no other worker can take them.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.skip("needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), as .ci/run provides")
+    db = connection.settings_dict
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+    }
+    log = tmp_path / "worker.log"
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--concurrency", "2",
+               "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", f"{queue}@%h"]
+    with open(log, "w") as output:
+        worker = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    celery_app.conf.task_default_queue = queue
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text():
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the worker did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+        worker.log = log
+        yield worker
+    finally:
+        celery_app.conf.task_default_queue = "celery"
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def wait_for(condition, *, timeout: float = 30, message: str = "condition") -> None:
+    """Poll `condition()` until it is true; fail after `timeout` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {message}")
+        time.sleep(0.1)

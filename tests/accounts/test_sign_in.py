@@ -102,3 +102,19 @@ def test_api_users_are_rate_limited_per_user(db, settings):
     finally:
         UserRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert codes == [200, 200, 200, 429]
+
+
+def test_a_token_can_be_revoked_by_its_holder(api, db):
+    person("lan")
+    token = token_request(api, "lan", PASSWORD).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.delete("/api/v1/auth/token/").status_code == 204
+    assert api.get("/api/v1/me/").status_code == 401
+
+
+def test_the_api_documentation_is_served_without_the_internet(client, db):
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    assert b"swagger-ui" in page.content and b"cdn" not in page.content.lower()
+    schema = client.get("/api/schema/?format=json")
+    assert "/api/v1/users/import/" in schema.json()["paths"]

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from accounts import demo
+
+
+class Command(BaseCommand):
+    help = "Loads the demo province, its units and people; running it again changes nothing."
+
+    def handle(self, *args, **options):
+        summary = demo.load()
+        self.stdout.write(self.style.SUCCESS(
+            _("Demo data ready: %(units)d new org units, %(people)d new people.")
+            % {"units": summary.units_created, "people": summary.people_created}
+        ))
+        self.stdout.write("")
+        self.stdout.write(_("Open %(url)s and sign in as:") % {"url": settings.SITE_URL + "/"})
+        self.stdout.write("")
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        rows = [(_("Username"), _("Role"), _("Password"))]
+        rows += [(username, str(role), demo.DEMO_PASSWORD) for username, role in demo.logins()]
+        widths = [max(len(row[column]) for row in rows) for column in range(2)]
+        for username, role, password in rows:
+            self.stdout.write(f"  {username:<{widths[0]}}  {role:<{widths[1]}}  {password}")
