@@ -4,7 +4,9 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts import audit
@@ -88,6 +90,8 @@ def create_user(
     )
     set_roles(actor=actor, user=user, roles=roles)
     set_hr_scope(actor=actor, user=user, units=hr_scope)
+    if org_unit is not None:
+        people_placed([user.pk])
     if user.invitation_pending:
         from accounts.tasks import send_invitations
 
@@ -120,6 +124,8 @@ def update_user(
     if changes:
         action = "user.moved" if "org_unit" in changes else "user.changed"
         audit.record(actor=actor, action=action, target=user, changes=changes)
+    if "org_unit" in changes and user.org_unit is not None:
+        people_placed([user.pk])
     if password:
         audit.record(actor=actor, action="user.password_set", target=user)
     if roles is not UNCHANGED:
@@ -127,6 +133,12 @@ def update_user(
     if hr_scope is not UNCHANGED:
         set_hr_scope(actor=actor, user=user, units=hr_scope)
     return user
+
+
+def people_placed(user_ids: list[int]) -> None:
+    """Tell the apps above that these people joined or moved to a unit (see PERSON_PLACED_HANDLERS)."""
+    for dotted in settings.PERSON_PLACED_HANDLERS:
+        import_string(dotted)(user_ids)
 
 
 def _plain(value):

@@ -169,12 +169,19 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 INVITATION_TIMEOUT_DAYS = env_int("INVITATION_TIMEOUT_DAYS", 14)
 STAFF_IMPORT_MAX_ROWS = env_int("STAFF_IMPORT_MAX_ROWS", 50_000)
 STAFF_IMPORT_MAX_BYTES = env_int("STAFF_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = STAFF_IMPORT_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+LESSON_FILE_MAX_BYTES = env_int("LESSON_FILE_MAX_BYTES", 50 * 1024 * 1024)
+# Mandatory courses: reminders this many days before the due date, and on it.
+DUE_REMINDER_DAYS = [int(days) for days in env_list("DUE_REMINDER_DAYS", "7,1,0")]
 
 # Each app names its own exporter here, so `GET /api/v1/me/data/` gathers what
 # every app holds about a person without a lower app importing a higher one.
-PERSONAL_DATA_EXPORTERS = ["accounts.personal_data.export_account"]
+PERSONAL_DATA_EXPORTERS = ["accounts.personal_data.export_account", "courses.personal_data.export_learning"]
+# Called with the ids of people who were created in, imported into or moved to a
+# unit, inside the same transaction: courses enrols them in the unit's assignments.
+PERSON_PLACED_HANDLERS = ["courses.services.enroll_by_assignments"]
 
 # Languages and time
 LANGUAGE_CODE = "vi"
@@ -257,6 +264,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrgUnitKindEnum": "accounts.models.OrgUnit.Kind",
+        "LessonKindEnum": "courses.models.Lesson.Kind",
+        "CourseStatusEnum": "courses.models.Course.Status",
+        "EnrollmentStatusEnum": "courses.models.Enrollment.Status",
+    },
 }
 
 # Celery: Redis in production; without REDIS_URL, a broker made of files under

@@ -1,0 +1,341 @@
+"""What people do with courses: author, publish, enrol, assign, learn, complete."""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import OrgUnit, User
+from courses.content import check_lesson_file, clean_html
+from courses.models import Assignment, Course, Enrollment, Lesson, LessonProgress, Module
+
+COURSE_FIELDS = ("code", "title", "topic", "summary", "hours", "completion_rule")
+LESSON_FIELDS = ("title", "kind", "body", "url", "file", "estimated_minutes")
+
+
+# Authoring ---------------------------------------------------------------
+
+
+@transaction.atomic
+def create_course(*, actor: User, code: str, title: str, **fields) -> Course:
+    """A draft course; its author is its first instructor."""
+    course = Course.objects.create(code=code, title=title, **_only(fields, COURSE_FIELDS))
+    course.instructors.add(actor)
+    audit.record(actor=actor, action="course.created", target=course, changes={"code": code})
+    return course
+
+
+@transaction.atomic
+def update_course(*, actor: User, course: Course, instructors: Iterable[User] | None = None, **fields) -> Course:
+    for field, value in _only(fields, COURSE_FIELDS).items():
+        setattr(course, field, value)
+    course.save()
+    if instructors is not None:
+        course.instructors.set(instructors)
+    return course
+
+
+@transaction.atomic
+def publish_course(*, actor: User, course: Course) -> Course:
+    if not Lesson.objects.filter(module__course=course).exists():
+        raise ValidationError({"detail": [_("Add at least one lesson before publishing the course.")]})
+    if course.status != Course.Status.PUBLISHED:
+        course.status = Course.Status.PUBLISHED
+        course.published_at = course.published_at or timezone.now()
+        course.save(update_fields=["status", "published_at", "updated_at"])
+        audit.record(actor=actor, action="course.published", target=course)
+    return course
+
+
+@transaction.atomic
+def archive_course(*, actor: User, course: Course) -> Course:
+    """Hide the course from the catalogue; people already enrolled keep it."""
+    course.status = Course.Status.ARCHIVED
+    course.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, action="course.archived", target=course)
+    return course
+
+
+@transaction.atomic
+def add_module(*, course: Course, title: str) -> Module:
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    return Module.objects.create(course=course, title=title, position=_next_position(course.modules))
+
+
+@transaction.atomic
+def add_lesson(*, module: Module, title: str, kind: str = Lesson.Kind.TEXT, **fields) -> Lesson:
+    Module.objects.select_for_update().filter(pk=module.pk).first()
+    lesson = Lesson(module=module, title=title, kind=kind, position=_next_position(module.lessons))
+    _apply_lesson_fields(lesson, fields)
+    lesson.save()
+    return lesson
+
+
+@transaction.atomic
+def update_lesson(*, lesson: Lesson, **fields) -> Lesson:
+    _apply_lesson_fields(lesson, fields)
+    lesson.save()
+    return lesson
+
+
+def _apply_lesson_fields(lesson: Lesson, fields: dict) -> None:
+    fields = _only(fields, LESSON_FIELDS)
+    if "body" in fields:
+        fields["body"] = clean_html(fields["body"] or "")
+    if fields.get("file"):
+        check_lesson_file(fields["file"])
+    for field, value in fields.items():
+        setattr(lesson, field, value)
+    kind = lesson.kind
+    if kind in (Lesson.Kind.VIDEO, Lesson.Kind.LINK) and not lesson.url:
+        raise ValidationError({"url": [_("A video or link lesson needs an address.")]})
+    if kind == Lesson.Kind.FILE and not lesson.file:
+        raise ValidationError({"file": [_("A file lesson needs a file.")]})
+
+
+@transaction.atomic
+def reorder_modules(*, course: Course, module_ids: list[int]) -> None:
+    _reorder(Module.objects.filter(course=course), module_ids)
+
+
+@transaction.atomic
+def reorder_lessons(*, module: Module, lesson_ids: list[int]) -> None:
+    _reorder(Lesson.objects.filter(module=module), lesson_ids)
+
+
+def _reorder(queryset, ids: list[int]) -> None:
+    items = {item.pk: item for item in queryset.select_for_update()}
+    if sorted(ids) != sorted(items) or len(set(ids)) != len(ids):
+        raise ValidationError({"order": [_("Give every item of the list exactly once.")]})
+    for position, pk in enumerate(ids):
+        items[pk].position = position
+    queryset.model.objects.bulk_update(items.values(), ["position"])
+
+
+@transaction.atomic
+def copy_course(*, actor: User, course: Course, code: str, title: str | None = None) -> Course:
+    """A new draft with the same modules and lessons; files are shared, not duplicated."""
+    copy = create_course(
+        actor=actor, code=code, title=title or course.title,
+        **{field: getattr(course, field) for field in COURSE_FIELDS if field not in ("code", "title")},
+    )
+    for module in course.modules.prefetch_related("lessons"):
+        new_module = Module.objects.create(course=copy, title=module.title, position=module.position)
+        Lesson.objects.bulk_create(
+            Lesson(module=new_module, **{field: getattr(lesson, field) for field in (*LESSON_FIELDS, "position")})
+            for lesson in module.lessons.all()
+        )
+    audit.record(actor=actor, action="course.copied", target=copy, changes={"from": course.code})
+    return copy
+
+
+def _next_position(related) -> int:
+    highest = related.aggregate(highest=Max("position"))["highest"]
+    return 0 if highest is None else highest + 1
+
+
+def _only(fields: dict, allowed: tuple[str, ...]) -> dict:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    return fields
+
+
+# Enrolment ---------------------------------------------------------------
+
+
+@transaction.atomic
+def enroll(*, user: User, course: Course, source: str = Enrollment.Source.SELF) -> Enrollment:
+    """Enrol a person; enrolling again returns the enrolment they have."""
+    if source == Enrollment.Source.SELF and not course.is_published:
+        raise ValidationError({"detail": [_("This course is not open for enrolment.")]})
+    enrollment, _created = Enrollment.objects.get_or_create(user=user, course=course, defaults={"source": source})
+    return enrollment
+
+
+@transaction.atomic
+def enroll_people(*, actor: User, course: Course, users: Iterable[User]) -> int:
+    """An instructor enrols people by hand; returns how many were new."""
+    user_ids = {user.pk for user in users}
+    new = _create_enrollments(course, user_ids, source=Enrollment.Source.INSTRUCTOR)
+    audit.record(actor=actor, action="course.people_enrolled", target=course, changes={"enrolled": new})
+    return new
+
+
+@transaction.atomic
+def assign_course(*, actor: User, course: Course, org_unit: OrgUnit, due_date: date) -> int:
+    """Make a course mandatory for a unit and everything under it; returns how many were newly enrolled.
+
+    Assigning again changes the due date and enrols only people not enrolled yet.
+    People already enrolled of their own accord become mandatory with the due date.
+    """
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": [_("The due date is in the past.")]})
+    if not course.is_published:
+        raise ValidationError({"course": [_("Only a published course can be assigned.")]})
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    assignment, _created = Assignment.objects.update_or_create(
+        course=course, org_unit=org_unit, defaults={"due_date": due_date, "assigned_by": actor}
+    )
+    people = set(
+        User.objects.filter(org_unit.subtree_q("org_unit__path"), is_active=True).values_list("pk", flat=True)
+    )
+    new = _create_enrollments(course, people, source=Enrollment.Source.ASSIGNMENT, assignment=assignment)
+    Enrollment.objects.filter(course=course, user_id__in=people, status=Enrollment.Status.ENROLLED).filter(
+        Q(assignment__isnull=True) | Q(assignment=assignment)
+    ).update(assignment=assignment, mandatory=True, due_date=due_date)
+    audit.record(
+        actor=actor, action="course.assigned", target=assignment,
+        changes={"course": course.code, "org_unit": org_unit.code, "due_date": due_date.isoformat(), "enrolled": new},
+    )
+    return new
+
+
+def _create_enrollments(course: Course, user_ids: set[int], *, source: str, assignment: Assignment | None = None) -> int:
+    existing = set(Enrollment.objects.filter(course=course, user_id__in=user_ids).values_list("user_id", flat=True))
+    new_ids = sorted(user_ids - existing)
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(
+                user_id=user_id, course=course, source=source, assignment=assignment,
+                mandatory=assignment is not None, due_date=assignment.due_date if assignment else None,
+            )
+            for user_id in new_ids
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return len(new_ids)
+
+
+@transaction.atomic
+def enroll_by_assignments(user_ids: Iterable[int]) -> int:
+    """Enrol people who joined or moved into a unit in the courses assigned to it or to a unit above it.
+
+    Called by accounts (through `settings.PERSON_PLACED_HANDLERS`) after people are
+    created, imported or moved. Returns how many enrolments were made.
+    """
+    people = dict(User.objects.filter(pk__in=list(user_ids), is_active=True, org_unit__isnull=False)
+                  .values_list("pk", "org_unit__path"))
+    if not people:
+        return 0
+    new = 0
+    # People who join after the due date are enrolled too, and show as overdue.
+    for assignment in Assignment.objects.select_related("course", "org_unit").filter(
+        course__status=Course.Status.PUBLISHED
+    ):
+        inside = {pk for pk, path in people.items() if path.startswith(assignment.org_unit.path)}
+        if inside:
+            new += _create_enrollments(assignment.course, inside, source=Enrollment.Source.ASSIGNMENT,
+                                       assignment=assignment)
+    return new
+
+
+# Learning and completion --------------------------------------------------
+
+
+@transaction.atomic
+def complete_lesson(*, user: User, lesson: Lesson) -> Enrollment:
+    """Record that a learner finished a lesson; completes the enrolment when that made the rule hold."""
+    enrollment = (
+        Enrollment.objects.select_for_update().select_related("course")
+        .filter(user=user, course_id=lesson.module.course_id).first()
+    )
+    if enrollment is None:
+        raise ValidationError({"detail": [_("You are not enrolled in this course.")]})
+    LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    evaluate_completion(enrollment)
+    return enrollment
+
+
+@transaction.atomic
+def record_quiz_result(*, enrollment: Enrollment, passed: bool) -> Enrollment:
+    """Called by the quiz service when a learner's quiz grade is known."""
+    enrollment = Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
+    if passed and enrollment.quiz_passed_at is None:
+        enrollment.quiz_passed_at = timezone.now()
+        enrollment.save(update_fields=["quiz_passed_at", "updated_at"])
+    elif not passed and enrollment.quiz_passed_at is not None and not enrollment.is_completed:
+        # A regrade can take a pass back, but never a completion.
+        enrollment.quiz_passed_at = None
+        enrollment.save(update_fields=["quiz_passed_at", "updated_at"])
+    evaluate_completion(enrollment)
+    return enrollment
+
+
+@transaction.atomic
+def record_attendance_result(*, user: User, course: Course, attended: bool) -> Enrollment | None:
+    """Called by the training service when a person's attendance rule for a linked course is decided."""
+    enrollment = Enrollment.objects.select_for_update().select_related("course").filter(user=user, course=course).first()
+    if enrollment is None:
+        return None
+    enrollment.attendance_met_at = timezone.now() if attended else None
+    enrollment.save(update_fields=["attendance_met_at", "updated_at"])
+    evaluate_completion(enrollment)
+    return enrollment
+
+
+def completion_rule_holds(enrollment: Enrollment) -> bool:
+    course = enrollment.course
+    rule = course.completion_rule
+    if rule == Course.CompletionRule.ATTENDANCE:
+        return enrollment.attendance_met_at is not None
+    quiz_ok = enrollment.quiz_passed_at is not None
+    if rule == Course.CompletionRule.QUIZ:
+        return quiz_ok
+    lessons_ok = lessons_done(enrollment) >= Lesson.objects.filter(module__course=course).count()
+    if rule == Course.CompletionRule.LESSONS:
+        return lessons_ok
+    return lessons_ok and (quiz_ok or not course.has_quiz())
+
+
+def lessons_done(enrollment: Enrollment) -> int:
+    return LessonProgress.objects.filter(enrollment=enrollment, lesson__module__course_id=enrollment.course_id).count()
+
+
+def evaluate_completion(enrollment: Enrollment) -> bool:
+    """Complete the enrolment now if its course's rule holds. A completion is never undone."""
+    if enrollment.is_completed or not completion_rule_holds(enrollment):
+        return enrollment.is_completed
+    enrollment.status = Enrollment.Status.COMPLETED
+    enrollment.completed_at = timezone.now()
+    enrollment.credited_hours = enrollment.course.hours
+    enrollment.save(update_fields=["status", "completed_at", "credited_hours", "updated_at"])
+    # The certificates issue plugs in here: issue the completion certificate.
+    return True
+
+
+def with_progress(enrollments):
+    """Annotate `lessons_total` and `lessons_done` in two subqueries, whatever the number of rows."""
+    total = (
+        Lesson.objects.filter(module__course=OuterRef("course")).order_by()
+        .values("module__course").annotate(count=Count("pk")).values("count")
+    )
+    done = (
+        LessonProgress.objects.filter(enrollment=OuterRef("pk"), lesson__module__course=OuterRef("course"))
+        .order_by().values("enrollment").annotate(count=Count("pk")).values("count")
+    )
+    return enrollments.annotate(
+        lessons_total=Coalesce(Subquery(total), 0), lessons_done=Coalesce(Subquery(done), 0)
+    )
+
+
+def training_hours(user: User) -> list[dict]:
+    """Hours credited per calendar year (in the province's time zone), newest year first."""
+    years: dict[int, dict] = {}
+    completed = Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED).values_list(
+        "completed_at", "credited_hours"
+    )
+    for completed_at, hours in completed:
+        year = timezone.localtime(completed_at).year
+        entry = years.setdefault(year, {"year": year, "hours": Decimal("0"), "courses": 0})
+        entry["hours"] += hours or Decimal("0")
+        entry["courses"] += 1
+    return sorted(years.values(), key=lambda entry: entry["year"], reverse=True)
