@@ -24,8 +24,16 @@ STAFF_ROLES = {Role.INSTRUCTOR, Role.HR, Role.ADMIN}
 # project's own apps and of auth.
 ROLE_PERMISSIONS = {
     Role.LEARNER: [],
-    Role.INSTRUCTOR: ["accounts.view_orgunit"],
-    Role.HR: ["accounts.view_orgunit", "accounts.view_user", "accounts.change_user"],
+    Role.INSTRUCTOR: [
+        "accounts.view_orgunit",
+        *(f"courses.{action}_{model}" for action in ("view", "add", "change", "delete")
+          for model in ("course", "module", "lesson")),
+        "courses.view_enrollment",
+    ],
+    Role.HR: [
+        "accounts.view_orgunit", "accounts.view_user", "accounts.change_user",
+        "courses.view_course", "courses.view_assignment", "courses.view_enrollment",
+    ],
 }
 ADMIN_APPS = ["accounts", "auth", "authtoken", "certificates", "courses", "quizzes", "training", "reports"]
 

@@ -8,6 +8,8 @@ of running with a surprise.
 
 import os
 from datetime import timedelta
+
+from celery.schedules import crontab
 from pathlib import Path
 
 import dj_database_url
@@ -301,6 +303,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-invitations": {
         "task": "accounts.tasks.send_pending_invitations",
         "schedule": timedelta(minutes=5),
+    },
+    "send-due-reminders": {
+        "task": "courses.tasks.send_due_reminders",
+        # Hourly, so a worker that was down at 7:00 still sends today's reminders.
+        "schedule": crontab(minute=0, hour="7-17"),
     },
 }
 

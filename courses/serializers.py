@@ -155,6 +155,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
         model = Assignment
         fields = ["id", "course", "org_unit", "due_date", "assigned_by", "created_at", "updated_at"]
         read_only_fields = ["assigned_by", "created_at", "updated_at"]
+        # Assigning a course to the same unit again updates the due date.
+        validators = []
 
     def validate_due_date(self, value):
         if value < timezone.localdate():

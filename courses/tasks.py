@@ -1,0 +1,9 @@
+from celery import shared_task
+from django.utils import timezone
+
+from courses import reminders
+
+
+@shared_task(acks_late=True)
+def send_due_reminders() -> int:
+    return reminders.send_due_reminders(timezone.localdate())
