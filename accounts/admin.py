@@ -7,6 +7,7 @@ from treebeard.forms import movenodeform_factory
 from accounts import audit
 from accounts.models import AuditEntry, OrgUnit, User
 from accounts.roles import ROLES
+from accounts.scope import units_in_scope, users_in_scope
 
 
 @admin.register(OrgUnit)
@@ -49,6 +50,27 @@ class UserAdmin(DjangoUserAdmin):
                                                 "usable_password", "password1", "password2"]}),
     ]
     readonly_fields = ["last_login", "date_joined", "invited_at"]
+    # What only an administrator may change: the rest of the form is HR's too.
+    ADMIN_ONLY_FIELDS = ["username", "password", "groups", "hr_scope", "is_staff", "is_superuser", "user_permissions"]
+
+    def get_queryset(self, request):
+        """HR officers see and change only the people of their scope."""
+        return users_in_scope(request.user) if not request.user.has_role("admin") else super().get_queryset(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_role("admin"):
+            return self.readonly_fields
+        return [*self.readonly_fields, *self.ADMIN_ONLY_FIELDS]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not request.user.has_role("admin") and obj.has_role("admin", "hr"):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "org_unit" and not request.user.has_role("admin"):
+            kwargs["queryset"] = units_in_scope(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         """Audit role and HR-scope changes made here, as the API does."""

@@ -4,7 +4,7 @@ import json
 
 import django_filters
 from django.contrib.auth import authenticate
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from accounts import audit, personal_data, services, staff_import
 from accounts.audit import client_ip
-from accounts.models import AuditEntry, OrgUnit, User
+from accounts.models import AuditEntry, Job, OrgUnit, User
 from accounts.permissions import IsAdmin, IsHROrAdmin, IsStaff
 from accounts.roles import Role
 from accounts.scope import unit_in_scope, users_in_scope
@@ -29,6 +29,7 @@ from accounts.serializers import (
     ImportErrorsSerializer,
     ImportResultSerializer,
     ImportUploadSerializer,
+    JobSerializer,
     MeSerializer,
     OrgUnitSerializer,
     TokenRequestSerializer,
@@ -182,3 +183,23 @@ class AuditEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = AuditEntrySerializer
     permission_classes = [IsAuthenticated, IsAdmin]
     filterset_fields = ["action", "actor", "target_type", "target_id"]
+
+
+class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A background job and its progress; each belongs to the person who asked for it."""
+
+    serializer_class = JobSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Job.objects.none()
+        return Job.objects.filter(owner=self.request.user)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="download", url_name="download")
+    def download(self, request, pk=None):
+        job = self.get_object()
+        if job.status != Job.Status.DONE or not job.file:
+            raise exceptions.NotFound(_("The file is not ready yet."))
+        audit.record(actor=request.user, action="job.downloaded", target=job)
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])

@@ -2,7 +2,9 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import AuditEntry, OrgUnit, User
+from django.urls import reverse
+
+from accounts.models import AuditEntry, Job, OrgUnit, User
 from accounts.roles import ROLES
 
 
@@ -108,3 +110,17 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 class HealthSerializer(serializers.Serializer):
     database = serializers.CharField()
     broker = serializers.CharField()
+
+
+class JobSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = ["id", "kind", "status", "done", "total", "download_url", "error", "created_at", "updated_at"]
+        read_only_fields = fields
+
+    def get_download_url(self, job) -> str | None:
+        if job.status != Job.Status.DONE or not job.file:
+            return None
+        return reverse("api-job-download", args=[job.pk])

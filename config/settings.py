@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "frontend.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -178,12 +178,29 @@ LESSON_FILE_MAX_BYTES = env_int("LESSON_FILE_MAX_BYTES", 50 * 1024 * 1024)
 # Mandatory courses: reminders this many days before the due date, and on it.
 DUE_REMINDER_DAYS = [int(days) for days in env_list("DUE_REMINDER_DAYS", "7,1,0")]
 
+# Quizzes: answers arriving this many seconds after the deadline are still taken
+# (network latency); submitted attempts not scored after this long are enqueued again.
+QUIZ_DEADLINE_GRACE_SECONDS = env_int("QUIZ_DEADLINE_GRACE_SECONDS", 0)
+QUIZ_RESCORE_AFTER_SECONDS = env_int("QUIZ_RESCORE_AFTER_SECONDS", 60)
+
 # Each app names its own exporter here, so `GET /api/v1/me/data/` gathers what
 # every app holds about a person without a lower app importing a higher one.
-PERSONAL_DATA_EXPORTERS = ["accounts.personal_data.export_account", "courses.personal_data.export_learning"]
+PERSONAL_DATA_EXPORTERS = [
+    "accounts.personal_data.export_account",
+    "courses.personal_data.export_learning",
+    "training.personal_data.export_attendance",
+]
 # Called with the ids of people who were created in, imported into or moved to a
 # unit, inside the same transaction: courses enrols them in the unit's assignments.
 PERSON_PLACED_HANDLERS = ["courses.services.enroll_by_assignments"]
+
+# Self check-in: the session screen's QR code changes every CHECKIN_ROTATE_SECONDS
+# (at most 30) and each code is accepted for 60 s after it first appeared; a
+# check-in more than CHECKIN_LATE_AFTER_MINUTES after the session starts is late.
+CHECKIN_ROTATE_SECONDS = env_int("CHECKIN_ROTATE_SECONDS", 15)
+if not 1 <= CHECKIN_ROTATE_SECONDS <= 30:
+    raise ImproperlyConfigured(f"CHECKIN_ROTATE_SECONDS must be from 1 to 30, not {CHECKIN_ROTATE_SECONDS}")
+CHECKIN_LATE_AFTER_MINUTES = env_int("CHECKIN_LATE_AFTER_MINUTES", 15)
 
 # Languages and time
 LANGUAGE_CODE = "vi"
@@ -271,6 +288,10 @@ SPECTACULAR_SETTINGS = {
         "LessonKindEnum": "courses.models.Lesson.Kind",
         "CourseStatusEnum": "courses.models.Course.Status",
         "EnrollmentStatusEnum": "courses.models.Enrollment.Status",
+        "EventKindEnum": "training.models.Event.Kind",
+        "AttendanceStatusEnum": "training.models.AttendanceRecord.Status",
+        "AttendanceMethodEnum": "training.models.AttendanceRecord.Method",
+        "RosterSourceEnum": "training.models.RosterEntry.Source",
     },
 }
 
@@ -303,6 +324,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-invitations": {
         "task": "accounts.tasks.send_pending_invitations",
         "schedule": timedelta(minutes=5),
+    },
+    "sweep-quiz-attempts": {
+        "task": "quizzes.tasks.sweep_attempts",
+        "schedule": timedelta(seconds=env_int("QUIZ_SWEEP_SECONDS", 20)),
     },
     "send-due-reminders": {
         "task": "courses.tasks.send_due_reminders",

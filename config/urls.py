@@ -5,6 +5,8 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from courses import api as courses_api
+from training import api as training_api
+from quizzes import api as quizzes_api
 from config.health import healthz
 
 router = DefaultRouter(trailing_slash=True)
@@ -12,10 +14,18 @@ router.include_format_suffixes = False
 router.register("org-units", accounts_api.OrgUnitViewSet, basename="org-unit")
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("audit-log", accounts_api.AuditEntryViewSet, basename="audit-entry")
+router.register("jobs", accounts_api.JobViewSet, basename="api-job")
 router.register("courses", courses_api.CourseViewSet, basename="course")
 router.register("modules", courses_api.ModuleViewSet, basename="module")
 router.register("lessons", courses_api.LessonViewSet, basename="lesson")
 router.register("assignments", courses_api.AssignmentViewSet, basename="assignment")
+router.register("classes", training_api.ClassViewSet, basename="class")
+router.register("conferences", training_api.ConferenceViewSet, basename="conference")
+router.register("sessions", training_api.SessionViewSet, basename="session")
+router.register("question-banks", quizzes_api.QuestionBankViewSet, basename="question-bank")
+router.register("questions", quizzes_api.QuestionViewSet, basename="question")
+router.register("quizzes", quizzes_api.QuizViewSet, basename="quiz")
+router.register("attempts", quizzes_api.AttemptViewSet, basename="attempt")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
@@ -23,6 +33,10 @@ api_v1 = [
     path("me/data/", accounts_api.PersonalDataView.as_view(), name="api-me-data"),
     path("me/enrollments/", courses_api.MyEnrollmentsView.as_view(), name="api-my-enrollments"),
     path("me/training-hours/", courses_api.MyTrainingHoursView.as_view(), name="api-my-training-hours"),
+    path("question-banks/template.xlsx", quizzes_api.QuestionBankViewSet.as_view({"get": "template"}),
+         name="api-question-template"),
+    path("responses/<int:pk>/grade/", quizzes_api.GradeResponseView.as_view(), name="api-grade-response"),
+    path("check-in/", training_api.CheckInView.as_view(), name="api-check-in"),
     path("", include(router.urls)),
 ]
 

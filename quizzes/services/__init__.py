@@ -1,0 +1,25 @@
+"""The quiz services, by subject: banks, attempts, review (regrade, statistics, policy)."""
+
+from quizzes.services.attempts import (  # noqa: F401
+    QuizError,
+    apply_quiz_grade,
+    close_expired_attempts,
+    enqueue_scoring,
+    grade_response,
+    question_pool,
+    quiz_grade,
+    requeue_unscored,
+    save_answers,
+    score_attempt,
+    start_attempt,
+    submit_attempt,
+)
+from quizzes.services.banks import (  # noqa: F401
+    add_questions,
+    check_parsed,
+    create_bank,
+    import_questions,
+    parsed_questions,
+    replace_question,
+)
+from quizzes.services.review import compute_statistics, request_regrade, review_allowed, run_regrade  # noqa: F401

@@ -1,0 +1,143 @@
+"""Question banks: create, import, export, edit questions."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import User
+from courses.models import Course
+from django.utils.module_loading import import_string
+
+from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion
+from quizzes.models import Category, Choice, Question, QuestionBank
+
+READERS = {
+    "gift": "quizzes.formats.gift.parse_bytes",
+    "aiken": "quizzes.formats.aiken.parse_bytes",
+    "xlsx": "quizzes.formats.xlsx.parse",
+}
+CHOICE_FIELDS = ("text", "fraction", "feedback", "match_text", "value", "tolerance", "minimum", "maximum")
+
+
+@transaction.atomic
+def create_bank(*, actor: User, name: str, course: Course) -> QuestionBank:
+    bank = QuestionBank.objects.create(name=name, course=course)
+    audit.record(actor=actor, action="question_bank.created", target=bank)
+    return bank
+
+
+def import_questions(*, actor: User, bank: QuestionBank, data: bytes, file_format: str, filename: str = "") -> int:
+    """Read a file and add all its questions to the bank, or none. Raises FormatError."""
+    if file_format not in READERS:
+        raise FormatError([{"line": 0, "message": _("Unknown format: %(format)s") % {"format": file_format}}])
+    parsed = import_string(READERS[file_format])(data)
+    if not parsed:
+        raise FormatError([{"line": 1, "message": _("The file holds no questions.")}])
+    with transaction.atomic():
+        created = add_questions(bank=bank, parsed=parsed)
+        audit.record(actor=actor, action="questions.imported", target=bank,
+                     changes={"file": filename, "format": file_format, "created": len(created)})
+    return len(created)
+
+
+@transaction.atomic
+def add_questions(*, bank: QuestionBank, parsed: list[ParsedQuestion]) -> list[Question]:
+    """Store parsed questions in a few bulk statements, whatever their number."""
+    categories = _categories(bank, {question.category for question in parsed if question.category})
+    questions = Question.objects.bulk_create(
+        [
+            Question(
+                bank=bank, category=categories.get(item.category), type=item.type, title=item.title[:255],
+                text=item.text, text_format=item.text_format, points=item.points,
+                general_feedback=item.general_feedback, options=item.options,
+            )
+            for item in parsed
+        ],
+        batch_size=500,
+    )
+    Choice.objects.bulk_create(
+        [
+            Choice(question=question, position=position, **{field: getattr(answer, field) for field in CHOICE_FIELDS})
+            for question, item in zip(questions, parsed, strict=True)
+            for position, answer in enumerate(item.answers)
+        ],
+        batch_size=1000,
+    )
+    bank.touch()
+    return questions
+
+
+def _categories(bank: QuestionBank, names: set[str]) -> dict[str, Category]:
+    existing = {category.name: category for category in bank.categories.filter(name__in=names)}
+    missing = [Category(bank=bank, name=name) for name in sorted(names - existing.keys())]
+    for category in Category.objects.bulk_create(missing):
+        existing[category.name] = category
+    return existing
+
+
+def parsed_questions(bank: QuestionBank) -> list[ParsedQuestion]:
+    """The bank's questions in the neutral form the format writers take."""
+    questions = bank.questions.select_related("category").prefetch_related("choices").order_by("category__name", "id")
+    return [
+        ParsedQuestion(
+            type=question.type, text=question.text, title=question.title, text_format=question.text_format,
+            category=question.category.name if question.category else "", general_feedback=question.general_feedback,
+            points=question.points, options=question.options or {},
+            answers=[
+                ParsedAnswer(**{field: _plain_number(getattr(choice, field)) for field in CHOICE_FIELDS})
+                for choice in question.choices.all()
+            ],
+        )
+        for question in questions
+    ]
+
+
+def _plain_number(value):
+    # Decimal fields come back with their full scale (1.00000); formats want 1.
+    if hasattr(value, "normalize") and value is not None:
+        normal = value.normalize()
+        return normal.quantize(1) if normal == normal.to_integral() else normal
+    return value
+
+
+@transaction.atomic
+def replace_question(*, question: Question, parsed: ParsedQuestion) -> Question:
+    """Edit a question. Attempts already taken keep their snapshot; a regrade applies the new key."""
+    for field in ("type", "text", "title", "text_format", "general_feedback", "points", "options"):
+        setattr(question, field, getattr(parsed, field))
+    question.category = _categories(question.bank, {parsed.category})[parsed.category] if parsed.category else None
+    question.save()
+    kept = {choice.pk: choice for choice in question.choices.all()}
+    choices = []
+    for position, answer in enumerate(parsed.answers):
+        choice = kept.pop(getattr(answer, "id", None), None) or Choice(question=question)
+        choice.position = position
+        for field in CHOICE_FIELDS:
+            setattr(choice, field, getattr(answer, field))
+        choices.append(choice)
+    Choice.objects.filter(pk__in=list(kept)).delete()
+    for choice in choices:
+        choice.save()
+    question.bank.touch()
+    return question
+
+
+def check_parsed(parsed: ParsedQuestion) -> None:
+    """The rules every question must meet, whichever way it came in."""
+    answers = parsed.answers
+    errors = []
+    if parsed.type in ("single", "multiple") and len(answers) < 2:
+        errors.append(_("A choice question needs at least two answers."))
+    if parsed.type == "single" and not any(answer.fraction > 0 for answer in answers):
+        errors.append(_("A single-choice question needs a right answer."))
+    if parsed.type == "true_false" and sorted(answer.text for answer in answers) != ["false", "true"]:
+        errors.append(_("A true/false question has exactly the answers true and false."))
+    if parsed.type in ("short_answer", "numerical") and not answers:
+        errors.append(_("Give at least one accepted answer."))
+    if parsed.type == "matching" and len([answer for answer in answers if answer.text]) < 2:
+        errors.append(_("A matching question needs at least two pairs."))
+    if any(not -1 <= answer.fraction <= 1 for answer in answers):
+        errors.append(_("Weights are between -100% and 100%."))
+    if errors:
+        raise ValidationError({"answers": errors})

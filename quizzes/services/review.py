@@ -1,0 +1,97 @@
+"""Regrading, item statistics and the review policy of quizzes."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import audit
+from accounts.models import Job, User
+from quizzes import scoring, snapshot
+from quizzes.models import Attempt, Question, Quiz, QuizStatistics, Response
+from quizzes.services.attempts import _total
+from quizzes.statistics import item_statistics
+
+REGRADE_CHUNK = 100
+
+
+@transaction.atomic
+def request_regrade(*, actor: User, quiz: Quiz) -> Job:
+    """Start a regrade of every finished attempt with the questions' current keys; returns its job."""
+    from quizzes.tasks import regrade_quiz
+
+    total = quiz.attempts.filter(status__in=[Attempt.Status.SCORED, Attempt.Status.NEEDS_GRADING]).count()
+    job = Job.objects.create(owner=actor, kind="quiz.regrade", total=total, parameters={"quiz": quiz.pk})
+    audit.record(actor=actor, action="quiz.regrade_requested", target=quiz, changes={"attempts": total})
+    transaction.on_commit(lambda: regrade_quiz.delay(job.pk), robust=True)
+    return job
+
+
+def run_regrade(job_id: int) -> None:
+    """Rescore attempts in chunks, each in its own transaction; a rerun skips attempts already done."""
+    job = Job.objects.get(pk=job_id)
+    quiz = Quiz.objects.get(pk=job.parameters["quiz"])
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    started = job.created_at
+    current = {q.pk: snapshot.question_data(q, q.choices.all())
+               for q in Question.objects.filter(bank_id=quiz.bank_id).prefetch_related("choices")}
+    pending = quiz.attempts.filter(status__in=[Attempt.Status.SCORED, Attempt.Status.NEEDS_GRADING])
+    ids = list(pending.exclude(scored_at__gte=started).values_list("pk", flat=True))
+    for start in range(0, len(ids), REGRADE_CHUNK):
+        with transaction.atomic():
+            for attempt in Attempt.objects.select_for_update().select_related("quiz").filter(
+                pk__in=ids[start:start + REGRADE_CHUNK]
+            ):
+                regrade_attempt(attempt, current)
+        Job.objects.filter(pk=job.pk).update(done=min(len(ids), start + REGRADE_CHUNK) + job.total - len(ids))
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, done=job.total, updated_at=timezone.now())
+
+
+def regrade_attempt(attempt: Attempt, current: dict[int, dict]) -> None:
+    attempt.questions = [snapshot.refresh_key(data, current.get(data["id"])) for data in attempt.questions]
+    attempt.save(update_fields=["questions"])
+    responses = {response.position: response for response in attempt.responses.all()}
+    for position, data in enumerate(attempt.questions):
+        response = responses[position]
+        if data["type"] == "essay" or response.graded_by_id:
+            # A grade given by hand stays; only its maximum follows the question.
+            response.max_points = Decimal(data["points"])
+            continue
+        result = scoring.score(data, response.answer)
+        response.fraction, response.points, response.max_points = result.fraction, result.points, result.max_points
+        response.feedback = result.feedback
+    Response.objects.bulk_update(responses.values(), ["fraction", "points", "max_points", "feedback"])
+    attempt.status = Attempt.Status.SUBMITTED  # _total decides between scored and needs_grading again
+    _total(attempt, list(responses.values()))
+
+
+def compute_statistics(quiz: Quiz) -> QuizStatistics:
+    """Item statistics from every scored attempt (Moodle's facility and discrimination indices)."""
+    attempts = {}
+    for attempt_id, score, question_id, points, max_points, answer in Response.objects.filter(
+        attempt__quiz=quiz, attempt__status=Attempt.Status.SCORED
+    ).values_list("attempt_id", "attempt__score", "question_id", "points", "max_points", "answer").iterator():
+        entry = attempts.setdefault(attempt_id, {"score": float(score), "items": {}})
+        entry["items"][question_id] = {"points": float(points), "max_points": float(max_points), "answer": answer,
+                                       "type": None}
+    types = dict(Question.objects.filter(bank_id=quiz.bank_id).values_list("pk", "type"))
+    for entry in attempts.values():
+        for question_id, item in entry["items"].items():
+            item["type"] = types.get(question_id)
+    stats, _created = QuizStatistics.objects.update_or_create(
+        quiz=quiz, defaults={"attempts": len(attempts), "questions": item_statistics(list(attempts.values())),
+                             "computed_at": timezone.now(), "stale": False},
+    )
+    return stats
+
+
+def review_allowed(attempt: Attempt, now=None) -> bool:
+    """Whether the learner may see per-question points, feedback and right answers now."""
+    if attempt.status != Attempt.Status.SCORED:
+        return False
+    policy = attempt.quiz.review
+    if policy == Quiz.Review.AFTER_SUBMIT:
+        return True
+    if policy == Quiz.Review.AFTER_CLOSE:
+        return attempt.quiz.is_closed(now)
+    return False

@@ -1,0 +1,175 @@
+"""Question snapshots: what an attempt stores of each question, and what a learner is shown.
+
+`question_data` turns a question and its answers into a JSON-ready dict (the
+key included); an attempt stores one per question, with the display order of
+its choices fixed once at the start. `learner_view` is the only thing a learner
+receives of it before review: ids and texts, never weights or feedback.
+"""
+
+import random
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def question_data(question, choices) -> dict:
+    return {
+        "id": question.pk,
+        "type": question.type,
+        "text": question.text,
+        "text_format": question.text_format,
+        "points": str(question.points),
+        "general_feedback": question.general_feedback,
+        "options": question.options or {},
+        "choices": [
+            {
+                "id": choice.pk,
+                "text": choice.text,
+                "fraction": str(choice.fraction),
+                "feedback": choice.feedback,
+                "match_text": choice.match_text,
+                "value": _text(choice.value),
+                "tolerance": _text(choice.tolerance),
+                "minimum": _text(choice.minimum),
+                "maximum": _text(choice.maximum),
+            }
+            for choice in choices
+        ],
+    }
+
+
+def matching_options(data: dict) -> list[dict]:
+    """The distinct right-hand options of a matching question; each takes the id of its first answer."""
+    options = {}
+    for choice in data["choices"]:
+        if choice["match_text"] and choice["match_text"] not in options:
+            options[choice["match_text"]] = {"id": choice["id"], "text": choice["match_text"]}
+    return list(options.values())
+
+
+def for_attempt(data: dict, rng: random.Random, shuffle_choices: bool) -> dict:
+    """The question as this attempt shows it: choice (or item and option) order fixed now."""
+    snapshot = dict(data)
+    if data["type"] in ("single", "multiple"):
+        order = [choice["id"] for choice in data["choices"]]
+        if shuffle_choices:
+            rng.shuffle(order)
+        snapshot["order"] = order
+    elif data["type"] == "matching":
+        items = [choice["id"] for choice in data["choices"] if choice["text"]]
+        options = [option["id"] for option in matching_options(data)]
+        # Options are always shuffled: in source order they would line up with the items.
+        rng.shuffle(options)
+        if shuffle_choices:
+            rng.shuffle(items)
+        snapshot["order"], snapshot["option_order"] = items, options
+    return snapshot
+
+
+def learner_view(snapshot: dict) -> dict:
+    view = {"id": snapshot["id"], "type": snapshot["type"], "text": snapshot["text"],
+            "text_format": snapshot.get("text_format", "plain"), "points": snapshot["points"]}
+    choices = {choice["id"]: choice for choice in snapshot["choices"]}
+    if snapshot["type"] in ("single", "multiple"):
+        view["choices"] = [{"id": pk, "text": choices[pk]["text"]} for pk in snapshot["order"] if pk in choices]
+    elif snapshot["type"] == "matching":
+        options = {option["id"]: option for option in matching_options(snapshot)}
+        view["choices"] = {
+            "items": [{"id": pk, "text": choices[pk]["text"]} for pk in snapshot["order"] if pk in choices],
+            "options": [options[pk] for pk in snapshot["option_order"] if pk in options],
+        }
+    return view
+
+
+def refresh_key(snapshot: dict, current: dict | None) -> dict:
+    """The snapshot with the current answer key of its question (for a regrade).
+
+    Texts and display order stay as the learner saw them; weights, values and
+    feedback come from the question now. Answers deleted since keep their old key.
+    """
+    if current is None:
+        return snapshot
+    fresh = {choice["id"]: choice for choice in current["choices"]}
+    refreshed = dict(snapshot)
+    refreshed["points"] = current["points"]
+    refreshed["options"] = current["options"]
+    refreshed["choices"] = [{**choice, **_key_of(fresh[choice["id"]])} if choice["id"] in fresh else choice
+                            for choice in snapshot["choices"]]
+    known = {choice["id"] for choice in snapshot["choices"]}
+    if snapshot["type"] in ("short_answer", "numerical"):
+        # New accepted answers count in a regrade: they show nothing to the learner.
+        refreshed["choices"] += [choice for pk, choice in fresh.items() if pk not in known]
+    return refreshed
+
+
+def _key_of(choice: dict) -> dict:
+    keys = ("fraction", "feedback", "match_text", "value", "tolerance", "minimum", "maximum")
+    return {key: choice[key] for key in keys}
+
+
+MAX_TEXT_ANSWER = 20_000
+
+
+def answer_fits(snapshot: dict, value) -> bool:
+    """Whether an answer has the shape its question type takes (see API.md), with ids of this attempt."""
+    kind = snapshot["type"]
+    ids = {choice["id"] for choice in snapshot["choices"]}
+    if kind == "single":
+        return _is_id(value, ids)
+    if kind == "multiple":
+        return isinstance(value, list) and len(value) <= len(ids) and all(_is_id(item, ids) for item in value)
+    if kind == "true_false":
+        return isinstance(value, bool)
+    if kind in ("short_answer", "essay"):
+        return isinstance(value, str) and len(value) <= MAX_TEXT_ANSWER
+    if kind == "numerical":
+        return _is_number(value)
+    if kind == "matching":
+        items = {str(choice["id"]) for choice in snapshot["choices"] if choice["text"]}
+        options = {option["id"] for option in matching_options(snapshot)}
+        return isinstance(value, dict) and all(
+            str(item) in items and _is_id(option, options) for item, option in value.items()
+        )
+    return False
+
+
+def _is_id(value, ids: set[int]) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value in ids
+
+
+def _is_number(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return value == value and abs(value) != float("inf")
+    if isinstance(value, str) and len(value) < 50:
+        try:
+            return abs(float(value.strip().replace(",", "."))) != float("inf")
+        except ValueError:
+            return False
+    return False
+
+
+def correct_answer(snapshot: dict):
+    """The best answer of a question, in the shape a learner answers it (for review only)."""
+    kind, choices = snapshot["type"], snapshot["choices"]
+    best = max(choices, key=lambda choice: float(choice["fraction"]), default=None)
+    if kind == "single":
+        return best["id"] if best else None
+    if kind == "multiple":
+        return [choice["id"] for choice in choices if float(choice["fraction"]) > 0]
+    if kind == "true_false":
+        return best["text"] == "true" if best else None
+    if kind == "short_answer":
+        return best["text"] if best else None
+    if kind == "numerical":
+        if best is None:
+            return None
+        if best.get("minimum") is not None:
+            return {"minimum": best["minimum"], "maximum": best["maximum"]}
+        return {"value": best["value"], "tolerance": best.get("tolerance") or "0"}
+    if kind == "matching":
+        options = {option["text"]: option["id"] for option in matching_options(snapshot)}
+        return {str(choice["id"]): options[choice["match_text"]] for choice in choices if choice["text"]}
+    return None
