@@ -251,9 +251,6 @@ class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             return Attempt.objects.none()
         return Attempt.objects.all()
 
-    def _own(self, pk) -> Attempt:
-        return get_object_or_404(Attempt.objects.only("id", "user_id", "status"), pk=pk, user=self.request.user)
-
     def retrieve(self, request, pk=None):
         attempt = get_object_or_404(Attempt.objects.select_related("quiz", "user"), pk=pk)
         if attempt.user_id == request.user.pk:
@@ -271,7 +268,10 @@ class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         data = AnswersSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            attempt = services.save_answers(attempt=self._own(pk), answers=data.validated_data["answers"])
+            attempt = services.save_answers(attempt=Attempt(pk=pk), user=request.user,
+                                            answers=data.validated_data["answers"])
+        except Attempt.DoesNotExist:
+            raise exceptions.NotFound() from None
         except services.QuizError as error:
             return quiz_error_response(error)
         return Response({"id": attempt.pk, "status": attempt.status})
@@ -279,7 +279,10 @@ class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=None, responses={202: SubmittedSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        attempt = services.submit_attempt(attempt=self._own(pk))
+        try:
+            attempt = services.submit_attempt(attempt=Attempt(pk=pk), user=request.user)
+        except Attempt.DoesNotExist:
+            raise exceptions.NotFound() from None
         return Response({"id": attempt.pk, "status": "submitted"}, status=status.HTTP_202_ACCEPTED)
 
 

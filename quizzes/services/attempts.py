@@ -107,9 +107,12 @@ def _deadline(quiz: Quiz, now):
 
 
 @transaction.atomic
-def save_answers(*, attempt: Attempt, answers: dict) -> Attempt:
-    """Merge answers into what was saved; refused once submitted or past the deadline."""
-    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+def save_answers(*, attempt: Attempt, answers: dict, user: User | None = None) -> Attempt:
+    """Merge answers into what was saved; refused once submitted or past the deadline.
+
+    With `user`, only that person's attempt is found (Attempt.DoesNotExist otherwise).
+    """
+    attempt = _locked(attempt.pk, user)
     if not attempt.is_open:
         raise QuizError(_("This attempt was already submitted."), status=409)
     if attempt.past_deadline(timezone.now() - timedelta(seconds=settings.QUIZ_DEADLINE_GRACE_SECONDS)):
@@ -134,14 +137,19 @@ def answer_errors(attempt: Attempt, answers: dict) -> dict:
     return errors
 
 
-def submit_attempt(*, attempt: Attempt) -> Attempt:
+def submit_attempt(*, attempt: Attempt, user: User | None = None) -> Attempt:
     """Store the attempt as submitted, then enqueue its scoring. Submitting again changes nothing."""
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        attempt = _locked(attempt.pk, user)
         if attempt.is_open:
             _mark_submitted(attempt)
             transaction.on_commit(lambda: enqueue_scoring(attempt.pk), robust=True)
     return attempt
+
+
+def _locked(attempt_id: int, user: User | None) -> Attempt:
+    attempts = Attempt.objects.select_for_update()
+    return attempts.get(pk=attempt_id) if user is None else attempts.get(pk=attempt_id, user=user)
 
 
 def _mark_submitted(attempt: Attempt) -> None:
@@ -168,7 +176,7 @@ def enqueue_scoring(attempt_id: int) -> None:
 @transaction.atomic
 def score_attempt(attempt_id: int) -> bool:
     """Score a submitted attempt exactly once; returns whether this call scored it."""
-    attempt = Attempt.objects.select_for_update().filter(pk=attempt_id).first()
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").filter(pk=attempt_id).first()
     if attempt is None or attempt.status != Attempt.Status.SUBMITTED:
         return False
     responses = []
