@@ -44,7 +44,8 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
     """Password-reset tokens with their own salt and a lifetime of `INVITATION_TIMEOUT_DAYS`.
 
     Django's `check_token` compares the token's age with `PASSWORD_RESET_TIMEOUT`
-    and offers no other setting, so the check is repeated here with ours.
+    and offers no other setting, so the check is repeated here with ours. A
+    deactivated account's invitation no longer works.
     """
 
     key_salt = "accounts.invitations.InvitationTokenGenerator"
@@ -100,30 +101,25 @@ def send_invitations(user_ids: list[int]) -> int:
     person stays uninvited until someone corrects the address.
     """
     sent = 0
-    with get_connection() as connection, translation.override(settings.LANGUAGE_CODE):
-        for start in range(0, len(user_ids), SEND_BATCH):
-            sent += _send_batch(connection, user_ids[start:start + SEND_BATCH])
+    connection = get_connection()
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            for start in range(0, len(user_ids), SEND_BATCH):
+                sent += _send_batch(connection, user_ids[start:start + SEND_BATCH])
+    finally:
+        connection.close()
     return sent
 
 
 def _send_batch(connection, user_ids: list[int]) -> int:
-    invited, refused, failure = [], [], None
     with transaction.atomic():
-        people = (
+        people = list(
             User.objects.select_for_update(skip_locked=True)
             .filter(pk__in=user_ids, invitation_pending=True, is_active=True)
             .exclude(email="")
+            .order_by("pk")
         )
-        for person in people:
-            try:
-                connection.send_messages([invitation_email(person)])
-            except SMTPRecipientsRefused:
-                refused.append(person.pk)
-            except Exception as error:  # noqa: BLE001 - recorded below, then raised for a retry
-                failure = error
-                break
-            else:
-                invited.append(person.pk)
+        invited, refused, failure = _deliver(connection, people)
         User.objects.filter(pk__in=invited).update(invitation_pending=False, invited_at=timezone.now())
         User.objects.filter(pk__in=refused).update(invitation_pending=False)
     for pk in refused:
@@ -131,6 +127,23 @@ def _send_batch(connection, user_ids: list[int]) -> int:
     if failure is not None:
         raise failure
     return len(invited)
+
+
+def _deliver(connection, people: list[User]) -> tuple[list[int], list[int], Exception | None]:
+    """Who was sent to, whose address was refused, and the failure that stopped the rest."""
+    invited, refused = [], []
+    if people:
+        connection.open()  # once, and only when there is someone to write to
+    for person in people:
+        try:
+            connection.send_messages([invitation_email(person)])
+        except SMTPRecipientsRefused:
+            refused.append(person.pk)
+        except Exception as error:  # noqa: BLE001 - returned, then raised after the commit for a retry
+            return invited, refused, error
+        else:
+            invited.append(person.pk)
+    return invited, refused, None
 
 
 def pending_invitations() -> list[int]:

@@ -29,6 +29,12 @@ ROLE_PERMISSIONS = {
         *(f"courses.{action}_{model}" for action in ("view", "add", "change", "delete")
           for model in ("course", "module", "lesson")),
         "courses.view_enrollment",
+        "training.view_event", "training.add_event", "training.change_event",
+        *(f"training.{action}_session" for action in ("view", "add", "change", "delete")),
+        "training.view_rosterentry", "training.view_attendancerecord",
+        *(f"quizzes.{action}_{model}" for action in ("view", "add", "change", "delete")
+          for model in ("questionbank", "category", "question", "choice", "quiz")),
+        "quizzes.view_attempt", "quizzes.view_response",
     ],
     Role.HR: [
         "accounts.view_orgunit", "accounts.view_user", "accounts.change_user",

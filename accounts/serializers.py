@@ -88,6 +88,7 @@ class ImportResultSerializer(serializers.Serializer):
 
 class ImportErrorSerializer(serializers.Serializer):
     line = serializers.IntegerField()
+    field = serializers.CharField(required=False, help_text=_("The column at fault, when one is."))
     message = serializers.CharField()
 
 

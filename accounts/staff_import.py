@@ -1,8 +1,11 @@
 """Staff import from CSV or XLSX: all rows or none.
 
-The first row names the columns `username`, `full_name`, `email`,
-`employee_code` and `org_unit` (the unit's code), and optionally `position`, in
-any order and any case. Every further row is one person:
+The file is a CSV (UTF-8, separated by commas or semicolons) or an XLSX
+workbook (its first sheet), told apart by content. Its first row names the
+columns `username`, `full_name`, `email`, `employee_code` and `org_unit` (the
+unit's code), and optionally `position`, in any order and any case. Every
+further row is one person; the org unit and full name are required, the
+e-mail address and employee code may be blank:
 
 - a username that exists updates that person's full name, e-mail, employee
   code, unit and position (position only when the file has that column).
@@ -11,16 +14,24 @@ any order and any case. Every further row is one person:
 - a new username creates a learner with no usable password who, when the row
   has an e-mail address, is invited by e-mail to set one.
 
+New people and people moved to another unit are handed to
+`services.people_placed`, which enrols them in the courses assigned to the unit.
+
 Blank rows are skipped. Every bad row is reported with its line number (the
 header is line 1) and nothing is written unless every row is good. An HR
 officer imports only into units of their scope, and updates only people of
 their scope who are not HR officers or administrators.
 
+An employee code already held by someone else is refused even when the file
+gives that person a new code, because the unique constraint is checked row by
+row; such a swap takes two imports.
+
 The work takes a fixed number of queries per thousand rows, whatever the size
 of the file: units by code, people by username and by employee code, then bulk
-inserts and updates. No password is hashed.
+inserts and one prepared update. No password is hashed.
 """
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -34,13 +45,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts import audit
+from accounts import audit, services
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.scope import scope_paths
@@ -48,11 +59,14 @@ from accounts.tasks import send_invitations
 
 REQUIRED_COLUMNS = ("username", "full_name", "email", "employee_code", "org_unit")
 COLUMNS = (*REQUIRED_COLUMNS, "position")
+# What a row sets on a person.
+PERSON_COLUMNS = ("full_name", "email", "employee_code", "org_unit", "position")
 # Model fields whose length the file must respect, by column.
 SIZED_COLUMNS = ("username", "full_name", "email", "employee_code", "position")
 MAX_ERRORS = 200
-# Rows per `__in` lookup and per bulk write; below SQLite's 999 parameters.
+# Values per `__in` lookup: below SQLite's limit of 999 parameters.
 CHUNK = 900
+# Rows per INSERT; Django lowers it further where the database needs it.
 BATCH = 1000
 INVITATIONS_PER_TASK = 500
 
@@ -123,8 +137,10 @@ def parse_staff_file(data: bytes) -> list[StaffRow]:
     if data.startswith(ZIP_SIGNATURE):
         table = _xlsx_rows(data)
     elif data.startswith(OLD_EXCEL_SIGNATURE):
-        raise _file_error(_("Old Excel files (.xls) cannot be read. Save the file as an Excel workbook (.xlsx) "
-                            "or as “CSV UTF-8” and import it again."))
+        # Excel 97-2003 files, and workbooks saved with a password, are OLE2 containers.
+        raise _file_error(_("Old Excel files (.xls) and workbooks with a password cannot be read. Save the file "
+                            "as an Excel workbook (.xlsx) without a password, or as “CSV UTF-8”, and import it "
+                            "again."))
     else:
         table = _csv_rows(data)
     if not table:
@@ -141,8 +157,9 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
         raise _file_error(_not_utf8_message())
     if b"\x00" in data:
         raise _file_error(_("This is not a CSV or XLSX file."))
+    data = data.removeprefix(codecs.BOM_UTF8)  # so that error offsets count from the file's start
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise StaffImportError([_error(data.count(b"\n", 0, error.start) + 1, _not_utf8_message())]) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
@@ -361,7 +378,9 @@ def _import_rows(actor: User, rows: list[StaffRow], *, file_name: str) -> Import
         raise StaffImportError(_capped(errors))
 
     new_people = _create_people([row for row in rows if row.username not in people], units)
-    updated = _update_people([row for row in rows if row.username in people], people, units)
+    updated, moved = _update_people([row for row in rows if row.username in people], people, units)
+    for chunk in _chunks([person.pk for person in new_people] + moved):
+        services.people_placed(chunk)
     audit.record(
         actor=actor, action="users.imported",
         changes={"file": file_name[:255], "created": len(new_people), "updated": updated},
@@ -376,7 +395,9 @@ def _units_by_code(codes: set[str]) -> dict[str, OrgUnit]:
 
 
 def _people_by_username(usernames: list[str]) -> dict[str, User]:
-    people = User.objects.select_related("org_unit")
+    people = User.objects.select_related("org_unit").only(
+        "username", "is_superuser", "org_unit__path", *PERSON_COLUMNS
+    )
     return {person.username: person for chunk in _chunks(usernames) for person in people.filter(username__in=chunk)}
 
 
@@ -387,6 +408,8 @@ def _employee_code_holders(codes: list[str]) -> dict[str, str]:
 
 def _create_people(rows: list[StaffRow], units: dict[str, OrgUnit]) -> list[User]:
     """New learners with no usable password; `make_password(None)` hashes nothing."""
+    if not rows:
+        return []
     people = [
         User(
             username=row.username, full_name=row.full_name, email=row.email, employee_code=row.employee_code,
@@ -404,11 +427,12 @@ def _create_people(rows: list[StaffRow], units: dict[str, OrgUnit]) -> list[User
     return people
 
 
-def _update_people(rows: list[StaffRow], people: dict[str, User], units: dict[str, OrgUnit]) -> int:
-    """Bring each person in line with their row; returns how many changed."""
-    fields = ["full_name", "email", "employee_code", "org_unit", "position"]
+def _update_people(
+    rows: list[StaffRow], people: dict[str, User], units: dict[str, OrgUnit]
+) -> tuple[int, list[int]]:
+    """Bring each person in line with their row; returns how many changed, and who moved to another unit."""
     now = timezone.now()
-    changed = []
+    changed, moved = [], []
     for row in rows:
         person = people[row.username]
         wanted = {
@@ -417,15 +441,34 @@ def _update_people(rows: list[StaffRow], people: dict[str, User], units: dict[st
         }
         if all(getattr(person, field) == value for field, value in wanted.items()):
             continue
-        # A person moved to another unit is to be enrolled in that unit's assigned
-        # courses (a later issue): the hook goes here, for `person` when
-        # `person.org_unit_id != wanted["org_unit"].pk`, called by the higher app.
+        if person.org_unit_id != wanted["org_unit"].pk:
+            moved.append(person.pk)
         for field, value in wanted.items():
             setattr(person, field, value)
         person.updated_at = now
         changed.append(person)
-    User.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=BATCH)
-    return len(changed)
+    _save_people(changed, [*PERSON_COLUMNS, "updated_at"])
+    return len(changed), moved
+
+
+def _save_people(people: list[User], field_names: list[str]) -> None:
+    """One prepared UPDATE, run for every person in a single `executemany`.
+
+    `bulk_update` builds a CASE expression per field and person, which took 35 s
+    for 10,000 people on SQLite; this takes a fraction of a second.
+    """
+    if not people:
+        return
+    fields = [User._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(User._meta.db_table)} SET {assignments} WHERE {quote(User._meta.pk.column)} = %s"
+    params = [
+        [field.get_db_prep_save(getattr(person, field.attname), connection) for field in fields] + [person.pk]
+        for person in people
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _invite_after_commit(user_ids: list[int]) -> None:

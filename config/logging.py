@@ -9,8 +9,13 @@ SECRET_PATTERN = re.compile(
 CREDENTIAL_PATTERN = re.compile(r"\b(Token|Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+")
 
 
+# Invitation and password-reset links carry a one-use token as a path segment.
+LINK_TOKEN_PATTERN = re.compile(r"(/accounts/(?:invite|reset)/[^/\s]+/)(?!set-password/)[^/\s]+")
+
+
 def redact(text: str) -> str:
     text = CREDENTIAL_PATTERN.sub(r"\1 [redacted]", text)
+    text = LINK_TOKEN_PATTERN.sub(r"\1[redacted]", text)
     return SECRET_PATTERN.sub(r"\1\2[redacted]", text)
 
 

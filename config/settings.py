@@ -292,6 +292,7 @@ SPECTACULAR_SETTINGS = {
         "AttendanceStatusEnum": "training.models.AttendanceRecord.Status",
         "AttendanceMethodEnum": "training.models.AttendanceRecord.Method",
         "RosterSourceEnum": "training.models.RosterEntry.Source",
+        "EnrollmentSourceEnum": "courses.models.Enrollment.Source",
     },
 }
 
@@ -306,6 +307,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 else:
@@ -334,6 +336,10 @@ CELERY_BEAT_SCHEDULE = {
         # Hourly, so a worker that was down at 7:00 still sends today's reminders.
         "schedule": crontab(minute=0, hour="7-17"),
     },
+    "sweep-attendance-results": {
+        "task": "training.tasks.sweep_attendance_results",
+        "schedule": timedelta(minutes=10),
+    },
 }
 
 LOGGING = {
@@ -342,5 +348,9 @@ LOGGING = {
     "filters": {"redact_secrets": {"()": "config.logging.RedactSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # runserver's request lines: the filter must sit on the logger's own handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -1,5 +1,7 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import client_ip
 from accounts.signin import SignInThrottled, is_throttled
@@ -12,6 +14,11 @@ class SignInForm(AuthenticationForm):
     turns into "wrong username or password"; a person locked out should be told
     to wait or reset their password instead.
     """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password. Note that both are case-sensitive."),
+    }
 
     def clean(self):
         if self._is_throttled():
@@ -30,3 +37,9 @@ class SignInForm(AuthenticationForm):
 
     def _throttled_error(self) -> ValidationError:
         return ValidationError(SignInThrottled().args[0], code="throttled")
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from frontend import views
+from frontend.forms import PasswordResetRequestForm
 
 # Django's auth views with this app's templates: the admin ships templates of
 # the same names (registration/password_reset_form.html, ...) and, being listed
@@ -25,6 +26,7 @@ urlpatterns = [
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetRequestForm,
             template_name=TEMPLATES + "password_reset_form.html",
             email_template_name=TEMPLATES + "password_reset_email.html",
             subject_template_name=TEMPLATES + "password_reset_subject.txt",

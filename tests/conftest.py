@@ -68,18 +68,67 @@ def outsider(province):
     return UserFactory(username="ngoai", full_name="Lục Thị Ngoài", org_unit=unit("CHODON-BL"), roles=["learner"])
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
+class Worker:
     """A real `celery -A config worker` process on the real broker and the test database.
 
-    Needs PostgreSQL and Redis (as in .ci/run): a second process cannot open
-    SQLite's in-memory test database, and the file broker is the demo's. Tasks go
-    to a queue of this test's own, so no other worker can take them.
+    Tasks go to a queue of this test's own, so no other worker can take them.
+    `start()` again after `kill()` brings up a fresh process on the same queue.
+    """
+
+    def __init__(self, env: dict, log_dir, beat: bool = False):
+        self.env, self.log_dir, self.beat = env, log_dir, beat
+        self.process, self.runs = None, 0
+
+    def start(self) -> "Worker":
+        import subprocess
+        import sys
+        import time
+
+        self.runs += 1
+        self.log = self.log_dir / f"worker-{self.runs}.log"
+        queue = self.env["CELERY_TASK_DEFAULT_QUEUE"]
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--concurrency", "2",
+                   "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", f"{queue}-{self.runs}@%h"]
+        if self.beat:
+            command += ["--beat", "--schedule", str(self.log_dir / f"beat-{self.runs}")]
+        with open(self.log, "w") as output:
+            self.process = subprocess.Popen(command, env=self.env, stdout=output, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        deadline = time.monotonic() + 60
+        while "ready." not in self.log.read_text():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the worker did not start:\n{self.log.read_text()}")
+            time.sleep(0.2)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL the worker and all its children at once, as a crash would."""
+        import os
+        import signal
+
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+@pytest.fixture
+def worker_factory(transactional_db, tmp_path):
+    """Makes (not yet started) real workers; needs PostgreSQL and Redis, as .ci/run provides.
+
+    A second process cannot open SQLite's in-memory test database, and the file
+    broker belongs to the demo.
     """
     import os
-    import subprocess
-    import sys
-    import time
     import uuid
 
     from django.conf import settings
@@ -89,33 +138,30 @@ def celery_worker_process(transactional_db, tmp_path):
         pytest.skip("needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), as .ci/run provides")
     db = connection.settings_dict
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {
+    base_env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "VAR_DIR": str(tmp_path),
     }
-    log = tmp_path / "worker.log"
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--concurrency", "2",
-               "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", f"{queue}@%h"]
-    with open(log, "w") as output:
-        worker = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     celery_app.conf.task_default_queue = queue
-    try:
-        deadline = time.monotonic() + 60
-        while "ready." not in log.read_text():
-            if worker.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the worker did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-        worker.log = log
-        yield worker
-    finally:
-        celery_app.conf.task_default_queue = "celery"
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+    workers = []
+
+    def make(beat: bool = False, **env) -> Worker:
+        worker = Worker({**base_env, **{key: str(value) for key, value in env.items()}}, tmp_path, beat=beat)
+        workers.append(worker)
+        return worker
+
+    yield make
+    celery_app.conf.task_default_queue = "celery"
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def celery_worker_process(worker_factory):
+    """One running real worker."""
+    return worker_factory().start()
 
 
 def wait_for(condition, *, timeout: float = 30, message: str = "condition") -> None:

@@ -69,3 +69,9 @@ def test_log_lines_never_carry_passwords_or_tokens(caplog):
     with caplog.at_level(logging.INFO):
         logger.info("sign-in with %s", "password=hunter2")
     assert "hunter2" not in caplog.text
+
+
+def test_invitation_and_reset_links_are_redacted_in_logs():
+    line = '"GET /accounts/invite/MTIz/c9x-abcdef0123456789/ HTTP/1.1" 200'
+    assert "c9x-abcdef0123456789" not in redact(line)
+    assert "/accounts/reset/MTIz/set-password/" in redact("/accounts/reset/MTIz/set-password/")

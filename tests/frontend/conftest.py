@@ -1,15 +1,6 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    """Pages link their stylesheet with {% static %}; tests run without collectstatic's manifest."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def password():
     return "Mat-khau-rat-dai-2026"

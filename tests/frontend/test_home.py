@@ -26,7 +26,7 @@ def test_a_learner_sees_no_staff_links(learner, signed_in):
 def test_courses_and_certificates_are_honest_empty_states(learner, signed_in):
     page = signed_in(learner).get("/").content.decode()
     assert "Chưa có khóa học nào." in page
-    assert "Chưa có chứng chỉ nào." in page
+    assert "Chưa có giấy chứng nhận nào." in page
 
 
 def test_an_admin_finds_the_admin_site_the_audit_log_and_the_api_docs(admin_user, signed_in):

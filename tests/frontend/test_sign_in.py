@@ -8,6 +8,12 @@ def sign_in(client, username, password):
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
+def give_password(password, *people):
+    for person in people:
+        person.set_password(password)
+        person.save(update_fields=["password"])
+
+
 def test_the_sign_in_page_is_in_vietnamese_by_default(client, db):
     response = client.get("/accounts/login/")
     page = response.content.decode()
@@ -28,8 +34,7 @@ def test_the_sign_in_page_switches_to_english(client, db):
 
 
 def test_a_person_signs_in_and_lands_on_the_home_page(client, learner, password):
-    learner.set_password(password)
-    learner.save(update_fields=["password"])
+    give_password(password, learner)
     response = sign_in(client, "hocvien", password)
     assert response.status_code == 302
     assert response["Location"] == "/"
@@ -37,19 +42,16 @@ def test_a_person_signs_in_and_lands_on_the_home_page(client, learner, password)
 
 
 def test_a_wrong_password_says_so(client, learner, password):
-    learner.set_password(password)
-    learner.save(update_fields=["password"])
+    give_password(password, learner)
     page = sign_in(client, "hocvien", "sai-mat-khau").content.decode()
-    assert "Vui lòng nhập chính xác" in page
+    assert "Sai tên đăng nhập hoặc mật khẩu" in page
     assert THROTTLED not in page
 
 
 def test_it_tells_a_locked_out_person_to_wait_while_others_at_the_same_address_sign_in(
     client, learner, outsider, password
 ):
-    for person in (learner, outsider):
-        person.set_password(password)
-        person.save(update_fields=["password"])
+    give_password(password, learner, outsider)
     for _attempt in range(settings.SIGNIN_FAILURES_PER_ACCOUNT):
         sign_in(client, "hocvien", "sai-mat-khau")
     locked = sign_in(client, "hocvien", password)
@@ -75,6 +77,7 @@ def test_signing_out_needs_a_post_and_returns_to_the_sign_in_page(learner, signe
 
 
 def test_a_forgotten_password_is_reset_through_the_e_mailed_link(client, learner, password):
+    give_password(password, learner)
     assert client.get("/accounts/password_reset/").status_code == 200
     response = client.post("/accounts/password_reset/", {"email": learner.email})
     assert response["Location"] == "/accounts/password_reset/done/"
