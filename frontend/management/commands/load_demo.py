@@ -3,17 +3,23 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts import demo
+from courses import demo as courses_demo
+from quizzes import demo as quizzes_demo
 
 
 class Command(BaseCommand):
-    help = "Loads the demo province, its units and people; running it again changes nothing."
+    help = "Loads the demo province: units, people, courses, quizzes; running it again changes nothing."
 
     def handle(self, *args, **options):
         summary = demo.load()
+        courses = courses_demo.load()
+        banks = quizzes_demo.load(courses)
         self.stdout.write(self.style.SUCCESS(
             _("Demo data ready: %(units)d new org units, %(people)d new people.")
             % {"units": summary.units_created, "people": summary.people_created}
         ))
+        self.stdout.write(_("%(courses)d demo courses, %(banks)d new question banks.")
+                          % {"courses": len(courses), "banks": banks})
         self.stdout.write("")
         self.stdout.write(_("Open %(url)s and sign in as:") % {"url": settings.SITE_URL + "/"})
         self.stdout.write("")
