@@ -1,0 +1,230 @@
+"""How fast a whole roster's attendance is recorded in one request, against a bare bulk insert.
+
+    .venv/bin/python bench/attendance.py [--people 2000]
+
+Without DATABASE_URL the figures are for a throwaway SQLite file in a temporary
+folder; with it (PostgreSQL), for a throwaway test database made beside the
+named one and dropped at the end.
+
+The conference has two sessions, a required share of 80 % and a linked course
+completed by attendance. Recording the first session changes nobody's result
+(one session of two is 50 %); recording the second makes everyone meet the
+rule: the worst case. The request then leaves the linked course to the worker
+(tasks queued after the commit, here to a file queue nobody reads); the script
+times that work too, run in-process as the worker would run it.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LIMIT_SECONDS = 2.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=2000)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-attendance-") as folder:
+        database = set_up_django(Path(folder))
+        try:
+            run(options.people)
+        finally:
+            database.close()
+
+
+def set_up_django(folder: Path):
+    """Settings for a throwaway database; returns what drops it. The same as bench/staff_import.py."""
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["VAR_DIR"] = str(folder)
+    os.environ["CELERY_BROKER_URL"] = "filesystem://"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    server_database = bool(os.environ.get("DATABASE_URL"))
+    if not server_database:
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if server_database:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    else:
+        call_command("migrate", verbosity=0)
+    return ThrowawayDatabase(server_database)
+
+
+class ThrowawayDatabase:
+    def __init__(self, made_by_test_runner: bool):
+        from django.db import connection
+
+        self.made_by_test_runner = made_by_test_runner
+        self.original_name = connection.settings_dict["NAME"]
+
+    def close(self) -> None:
+        from django.db import connection
+
+        if self.made_by_test_runner:
+            connection.creation.destroy_test_db(self.original_name, verbosity=0)
+
+
+def run(people: int) -> None:
+    from django.db import connection
+
+    from courses.models import Enrollment
+
+    instructor, person_ids = make_people(people)
+    conference, course = make_conference(instructor)
+    first, second = conference.sessions.order_by("starts_at")
+    print(f"Attendance of a {people:,}-person roster on {connection.vendor}")
+    print()
+
+    warm_up(instructor)
+    roster_time = timed(lambda: add_roster(instructor, conference, person_ids))
+    bulk_time = timed(lambda: bare_bulk_create(first, person_ids))
+    first_time = timed(lambda: post_attendance(instructor, first, person_ids, "present"))
+    again_time = timed(lambda: post_attendance(instructor, first, person_ids, "present"))
+    second_time = timed(lambda: post_attendance(instructor, second, person_ids, "late"))
+    completed_by_request = Enrollment.objects.filter(course=course, status="completed").count()
+    worker_time = timed(lambda: pass_on(course, person_ids))
+    completed = Enrollment.objects.filter(course=course, status="completed").count()
+
+    report("baseline: bare bulk_create of the rows", bulk_time)
+    report("roster: add everyone (and enrol in the course)", roster_time)
+    report("POST attendance, session 1 (no result changes)", first_time)
+    report("POST attendance, session 1 again (nothing new)", again_time)
+    report("POST attendance, session 2 (everyone meets the rule)", second_time)
+    report("worker: complete everyone's course enrolment", worker_time)
+    print()
+    print(f"session 1 / bulk_create: {first_time / bulk_time:6.1f}x")
+    print(f"session 2 / bulk_create: {second_time / bulk_time:6.1f}x")
+    print(f"enrolments completed: {completed_by_request:,} by the request, {completed:,} of {people:,} "
+          f"after the worker")
+    slowest = max(first_time, second_time)
+    verdict = "within" if slowest < LIMIT_SECONDS else "OVER"
+    print(f"slowest request {slowest:.3f} s: {verdict} the {LIMIT_SECONDS:.0f} s limit")
+
+
+def make_people(count: int):
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+
+    from accounts import services
+    from accounts.models import User
+    from accounts.roles import Role
+
+    instructor = services.create_user(actor=None, username="bench-instructor", full_name="Giảng Viên",
+                                      password="bench-password-1", roles=[Role.INSTRUCTOR])
+    unit = services.create_org_unit(actor=None, name="Huyện Ba Bể", code="BABE", kind="district")
+    password = make_password(None)
+    User.objects.bulk_create(
+        [User(username=f"cc{number:05d}", full_name=f"Công Chức {number}", employee_code=f"BK{number:06d}",
+              org_unit=unit, password=password) for number in range(count)],
+        batch_size=1000,
+    )
+    ids = list(User.objects.filter(org_unit=unit).values_list("pk", flat=True))
+    learners = Group.objects.get(name=Role.LEARNER)
+    Membership = User.groups.through
+    Membership.objects.bulk_create([Membership(user_id=pk, group_id=learners.pk) for pk in ids], batch_size=1000)
+    return instructor, ids
+
+
+def make_conference(instructor):
+    from courses import services as course_services
+    from training import services
+
+    course = course_services.create_course(actor=instructor, code="HN-2026", title="Hội nghị CCHC",
+                                           topic="procedures", hours=4, completion_rule="attendance")
+    module = course_services.add_module(course=course, title="Tài liệu")
+    course_services.add_lesson(module=module, title="Đề cương", body="<p>x</p>")
+    course_services.publish_course(actor=instructor, course=course)
+    start = datetime(2026, 11, 12, 1, 0, tzinfo=UTC)
+    conference = services.create_event(actor=instructor, kind="conference", title="Hội nghị tuyên truyền CCHC",
+                                       starts_on=start.date(), ends_on=start.date(), courses=[course])
+    for number in range(2):
+        starts_at = start + timedelta(hours=5 * number)
+        services.add_session(actor=instructor, event=conference, title=f"Phiên {number + 1}", starts_at=starts_at,
+                             ends_at=starts_at + timedelta(hours=3))
+    return conference, course
+
+
+def add_roster(instructor, conference, person_ids) -> None:
+    from training import services
+
+    services.add_to_roster(actor=instructor, event=conference, user_ids=person_ids)
+
+
+def bare_bulk_create(session, person_ids) -> None:
+    """The same rows inserted with no checks at all, then rolled back."""
+    from django.db import transaction
+
+    from training.models import AttendanceRecord
+
+    class RollBack(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            AttendanceRecord.objects.bulk_create(
+                [AttendanceRecord(session=session, user_id=pk, status="present") for pk in person_ids],
+                batch_size=500,
+            )
+            raise RollBack
+    except RollBack:
+        pass
+
+
+def warm_up(instructor) -> None:
+    """One request first, so that loading the URL configuration and middleware is not timed."""
+    from django.test.utils import override_settings
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(instructor)
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        assert client.get("/api/v1/conferences/").status_code == 200
+
+
+def post_attendance(instructor, session, person_ids, status: str) -> None:
+    from django.test.utils import override_settings
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(instructor)
+    records = [{"user": pk, "status": status} for pk in person_ids]
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        response = client.post(f"/api/v1/sessions/{session.pk}/attendance/", {"records": records}, format="json")
+    assert response.status_code == 200, response.content[:500]
+
+
+def pass_on(course, person_ids) -> None:
+    from training import services
+
+    for start in range(0, len(person_ids), services.PASS_ON_CHUNK):
+        services.pass_on_attendance(course_ids=[course.pk], user_ids=person_ids[start:start + services.PASS_ON_CHUNK])
+
+
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def report(label: str, seconds: float) -> None:
+    print(f"{label:<54} {seconds:7.3f} s")
+
+
+if __name__ == "__main__":
+    main()
