@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -250,7 +250,7 @@ def complete_lesson(*, user: User, lesson: Lesson) -> Enrollment:
         .filter(user=user, course_id=lesson.module.course_id).first()
     )
     if enrollment is None:
-        raise ValidationError({"detail": [_("You are not enrolled in this course.")]})
+        raise PermissionDenied(_("You are not enrolled in this course."))
     LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
     evaluate_completion(enrollment)
     return enrollment

@@ -113,7 +113,7 @@ def test_lessons_are_for_enrolled_learners_and_instructors(course, learner, outs
     assert client_for(learner).get(f"/api/v1/lessons/{lesson.pk}/").status_code == 200
     assert client_for(instructor).get(f"/api/v1/lessons/{lesson.pk}/").status_code == 200
     assert client_for(outsider).get(f"/api/v1/lessons/{lesson.pk}/").status_code == 403
-    assert client_for(outsider).post(f"/api/v1/lessons/{lesson.pk}/complete/").status_code == 400
+    assert client_for(outsider).post(f"/api/v1/lessons/{lesson.pk}/complete/").status_code == 403
 
 
 def test_an_instructor_enrols_people_by_hand(course, instructor, learner, outsider):
