@@ -2,10 +2,12 @@
 
 Reading follows Moodle's own importer (question/format/gift/format.php):
 
-- questions are separated by blank lines; lines starting with `//` are comments;
-- `$CATEGORY: a/b` sets the category of the questions that follow. Moodle's
-  context prefix (`$course$/`, `$system$/`, ... and the `top/` after it) is
-  dropped, so an exported Moodle bank keeps its own category names;
+- questions are separated by blank lines; lines starting with `//` are comments
+  (dropped even inside a question, where Moodle left a blank line);
+- `$CATEGORY: a/b` sets the category of the questions that follow; a question
+  may start on the next line. Moodle's context prefix (`$course$/`, `$system$/`,
+  ... and the `top/` after it) is dropped, so a bank exported from Moodle keeps
+  its own category names;
 - `::title::` opens a question; `[html]`, `[markdown]`, `[moodle]` or `[plain]`
   before the text sets `text_format`. Without one, Moodle's default ("moodle",
   plain text that may hold HTML) is read as "plain"; an explicit `[moodle]`
@@ -17,11 +19,13 @@ Reading follows Moodle's own importer (question/format/gift/format.php):
 - types as in Moodle: `{}` essay; `{#...}` numerical; any `~` choice (single when
   an answer starts with `=`, else multiple, so only `~%n%` weights make multiple);
   `=item -> match` matching; `{T}`, `{TRUE}`, `{F}`, `{FALSE}` true/false; only
-  `=` answers (or one bare answer) short answer;
+  `=` answers (or one bare answer, as in `{4}`) short answer. In a choice, `=`
+  is always 100%; `=%n%` weights belong to short and numerical answers;
 - `#feedback` after an answer; in true/false the first is shown to whoever
   answers wrongly and the second to whoever answers rightly; `####` starts the
   general feedback;
-- every question is worth 1 point (GIFT carries no marks).
+- every question is worth 1 point (GIFT carries no marks); text is read as
+  composed Unicode (NFC), so decomposed Vietnamese from macOS reads the same.
 
 Where this reader is stricter than Moodle it reports an error instead of
 importing something unintended: text before the first `=`/`~` of a block, a
@@ -36,17 +40,21 @@ The answers, by type (see `ParsedAnswer`):
 
 - true_false: "true" then "false"; each carries the feedback shown to whoever
   picks it, so `{T#wrong#right}` gives "true" the feedback "right";
+- short_answer: `*` is Moodle's "any other answer", kept as the text "*";
 - numerical: `{#1..5}` is `minimum`..`maximum`; `{#3.14:0.01}` is `value` and
-  `tolerance` (0 when none is given); the catch-all `~#feedback` (or `*`) is an
-  answer with `text` "*" and no value;
+  `tolerance` (0 when none is given); the catch-all `~#feedback` (or `=%0%*`) is
+  an answer with `text` "*" and no value;
 - matching: `= -> Chat` (an option without an item) is a distractor, an answer
-  with empty `text`. A `->` inside an item is written `-\\>` (not Moodle's;
-  Moodle has no way to write one).
+  with empty `text`.
+
+GIFT cannot write a `->` inside an answer, a feedback or a matching item (it
+would read as a pair), so `dump` writes it `-\\>`, which `parse` reads back as
+`->`; Moodle would show the backslash. `dump` writes Moodle's layout otherwise.
 """
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -57,10 +65,10 @@ from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion
 _MASKS = {"\\": "\ufdd0", "~": "\ufdd1", "=": "\ufdd2", "#": "\ufdd3", "{": "\ufdd4", "}": "\ufdd5", ":": "\ufdd6",
           "n": "\ufdd7"}
 _ESCAPE = re.compile(r"\\([\\~=#{}:n])")
-_UNMASK = str.maketrans({mask: ("\n" if char == "n" else char) for char, mask in _MASKS.items()})
+_UNMASKS = [(mask, "\n" if char == "n" else char) for char, mask in _MASKS.items()]
 _NONCHARACTERS = re.compile("[\ufdd0-\ufdd7]")
-_ESCAPES = str.maketrans({"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:",
-                          "\n": "\\n"})
+# The backslash first, so that the backslashes of the other escapes stay single.
+_ESCAPES = [("\\", "\\\\"), *((char, "\\" + char) for char in "~=#{}:"), ("\n", "\\n")]
 
 _CATEGORY = "$CATEGORY:"
 _MOODLE_CONTEXT = re.compile(r"^\$(?:course|system|module|coursecategory|cat)\$(?:/top(?=/|$))?/?")
@@ -88,12 +96,11 @@ def parse_bytes(data: bytes) -> list[ParsedQuestion]:
 
 def decode(data: bytes) -> str:
     """A text file's bytes as text: UTF-8 (with or without BOM), or UTF-16 with its BOM."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        line = data[:error.start].decode(encoding, "replace").count("\n") + 1
         raise FormatError([{"line": line, "message": _(
             "This file is not in UTF-8, the encoding for Vietnamese text: open it in a text editor, "
             "choose Save As, pick the UTF-8 encoding and upload it again.")}]) from None
@@ -111,7 +118,7 @@ def parse(text: str) -> list[ParsedQuestion]:
                 continue
         line = block[0][0]
         try:
-            question = _question("\n".join(text for _, text in block))
+            question = _question("\n".join(content for _number, content in block))
         except _Invalid as invalid:
             errors.extend({"line": line, "message": message} for message in invalid.messages)
             continue
@@ -148,17 +155,21 @@ def _category(line: str) -> str:
 
 
 def _question(source: str) -> ParsedQuestion:
-    raw = _ESCAPE.sub(lambda match: _MASKS[match.group(1)], source).strip()
+    raw = (_ESCAPE.sub(lambda match: _MASKS[match.group(1)], source) if "\\" in source else source).strip()
     title, raw = _title(raw)
     text_raw, answers_raw = _split_block(raw)
     answers_raw, general_feedback = _split_general_feedback(answers_raw)
     text_format, text_raw = _split_format(text_raw.strip())
     text = _unmask(text_raw)
-    if not text:
-        raise _Invalid(_("The question has no text."))
-    kind, answers = _answers(answers_raw)
+    problems = [] if text else [_("The question has no text.")]
+    try:
+        kind, answers = _answers(answers_raw)
+    except _Invalid as invalid:
+        raise _Invalid(*problems, *invalid.messages) from None
+    if problems:
+        raise _Invalid(*problems)
     return ParsedQuestion(type=kind, text=text, title=title, text_format=text_format or "plain",
-                          general_feedback=_unmask(_split_format(general_feedback.strip())[1]), answers=answers)
+                          general_feedback=_unmask_part(general_feedback), answers=answers)
 
 
 def _title(raw: str) -> tuple[str, str]:
@@ -201,7 +212,15 @@ def _split_format(raw: str) -> tuple[str | None, str]:
 
 
 def _unmask(raw: str) -> str:
-    return raw.translate(_UNMASK).strip()
+    if _NONCHARACTERS.search(raw):
+        for mask, char in _UNMASKS:
+            raw = raw.replace(mask, char)
+    return raw.strip()
+
+
+def _unmask_part(raw: str) -> str:
+    """An answer, an item or a feedback: without its format prefix, `-\\>` read as `->`."""
+    return _unmask(_split_format(raw.strip())[1].replace("-\\>", "->"))
 
 
 def _answers(raw: str) -> tuple[str, list[ParsedAnswer]]:
@@ -231,7 +250,7 @@ def _marked(raw: str, markers: str) -> list[tuple[str, str]]:
 
 def _choice(raw: str) -> tuple[str, list[ParsedAnswer]]:
     marked = _marked(raw, "=~")
-    single = any(marker == "=" for marker, _ in marked)
+    single = any(marker == "=" for marker, _body in marked)
     problems, answers = [], []
     for number, (marker, body) in enumerate(marked, 1):
         fraction, body = (Decimal(1), body) if marker == "=" else _weight(body, number, Decimal(0), problems)
@@ -250,7 +269,7 @@ def _choice(raw: str) -> tuple[str, list[ParsedAnswer]]:
 
 
 def _true_false(raw: str) -> list[ParsedAnswer]:
-    head, *feedback = (_unmask(_split_format(part.strip())[1]) for part in raw.split("#", 2))
+    head, *feedback = (_unmask_part(part) for part in raw.split("#", 2))
     wrong, right = (feedback + ["", ""])[:2]
     is_true = _TRUE_FALSE[head]
     return [
@@ -286,7 +305,7 @@ def _numerical(raw: str) -> list[ParsedAnswer]:
         fraction, body = _weight(piece.strip(), number, Decimal(1), problems)
         spec, _hash, feedback = body.partition("#")
         answer = _numerical_answer(spec.strip(), number, problems)
-        answer.fraction, answer.feedback = fraction, _unmask(_split_format(feedback.strip())[1])
+        answer.fraction, answer.feedback = fraction, _unmask_part(feedback)
         if fraction < 0:
             problems.append(_negative_weight(number))
         answers.append(answer)
@@ -295,7 +314,7 @@ def _numerical(raw: str) -> list[ParsedAnswer]:
     _require_right_answer(answers, problems)
     if tilde:
         feedback = wrong.partition("#")[2]
-        answers.append(ParsedAnswer(text="*", feedback=_unmask(_split_format(feedback.strip())[1])))
+        answers.append(ParsedAnswer(text="*", feedback=_unmask_part(feedback)))
     if problems:
         raise _Invalid(*problems)
     return answers
@@ -309,7 +328,7 @@ def _numerical_answer(spec: str, number: int, problems: list) -> ParsedAnswer:
         if low is not None and high is not None and low > high:
             problems.append(_("Answer %(number)d: the range starts above where it ends.") % {"number": number})
         return ParsedAnswer(minimum=low, maximum=high)
-    value, colon, tolerance = spec.partition(":") if spec.find(":") > 0 else (spec, "", "0")
+    value, _colon, tolerance = spec.partition(":") if spec.find(":") > 0 else (spec, "", "0")
     answer = ParsedAnswer(value=_number(value, number, problems), tolerance=_number(tolerance, number, problems))
     if answer.tolerance is not None and answer.tolerance < 0:
         problems.append(_("Answer %(number)d: the tolerance cannot be negative.") % {"number": number})
@@ -335,7 +354,7 @@ def _matching(raw: str) -> list[ParsedAnswer]:
         option = _unmask(option)
         if not option:
             problems.append(_("Pair %(number)d has nothing after its “->”.") % {"number": number})
-        item = _unmask(_split_format(item.strip().replace("-\\>", "->"))[1])
+        item = _unmask_part(item)
         answers.append(ParsedAnswer(text=item, match_text=option))
     if sum(1 for answer in answers if answer.text) < 2:
         problems.append(_("A matching question needs at least two pairs of an item and its match."))
@@ -357,7 +376,7 @@ def _weight(body: str, number: int, default: Decimal, problems: list) -> tuple[D
 
 def _answer_and_feedback(body: str) -> tuple[str, str]:
     answer, _hash, feedback = body.partition("#")
-    return _unmask(_split_format(answer.strip())[1]), _unmask(_split_format(feedback.strip())[1])
+    return _unmask_part(answer), _unmask_part(feedback)
 
 
 def _negative_weight(number: int) -> str:
@@ -406,12 +425,16 @@ def _format_prefix(text_format: str, escaped_text: str, starts_line: bool) -> st
 
 def _escape(text: str) -> str:
     text = unicodedata.normalize("NFC", text.strip()).replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_ESCAPES)
+    for char, escaped in _ESCAPES:
+        text = text.replace(char, escaped)
+    return text
 
 
-def _escape_part(text: str) -> str:
-    """An answer or a feedback: escaped, and kept from reading as a format prefix."""
+def _escape_part(text: str, arrows: bool = False) -> str:
+    """An answer or a feedback: escaped, kept from reading as a format prefix and, with `arrows`, as a pair."""
     escaped = _escape(text)
+    if arrows:
+        escaped = escaped.replace("->", "-\\>")
     return "[plain]" + escaped if _FORMAT.match(escaped) else escaped
 
 
@@ -427,8 +450,8 @@ def _decimal(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def _feedback(answer: ParsedAnswer) -> str:
-    return "#" + _escape_part(answer.feedback) if answer.feedback.strip() else ""
+def _feedback(answer: ParsedAnswer, arrows: bool = False) -> str:
+    return "#" + _escape_part(answer.feedback, arrows) if answer.feedback.strip() else ""
 
 
 def _lines_block(lines: list[str], question: ParsedQuestion, opening: str = "{") -> str:
@@ -473,17 +496,22 @@ def _write_true_false(question: ParsedQuestion) -> str:
 def _write_short_answer(question: ParsedQuestion) -> str:
     lines = []
     for answer in question.answers:
-        text = _escape_part(answer.text)
+        # Unescaped, a "->" would make the question read as matching.
+        text = _escape_part(answer.text, arrows=True)
         weight = "" if answer.fraction == 1 and not _WEIGHT.match(text) else _percent(answer.fraction)
-        lines.append("=" + weight + text + _feedback(answer))
+        lines.append("=" + weight + text + _feedback(answer, arrows=True))
     return _lines_block(lines, question)
 
 
 def _write_numerical(question: ParsedQuestion) -> str:
     lines = []
-    for answer in question.answers:
+    for number, answer in enumerate(question.answers, 1):
+        spec = _numerical_spec(answer)
+        if spec == "*" and answer.fraction == 0 and number == len(question.answers):
+            lines.append("~" + _feedback(answer))  # Moodle's own way to write "any other answer"
+            continue
         weight = "" if answer.fraction == 1 else _percent(answer.fraction)
-        lines.append("=" + weight + _numerical_spec(answer) + _feedback(answer))
+        lines.append("=" + weight + spec + _feedback(answer))
     return _lines_block(lines, question, opening="{#")
 
 
@@ -500,7 +528,7 @@ def _numerical_spec(answer: ParsedAnswer) -> str:
 def _write_matching(question: ParsedQuestion) -> str:
     lines = []
     for answer in question.answers:
-        item = _escape_part(answer.text).replace("->", "-\\>")
+        item = _escape_part(answer.text, arrows=True)
         lines.append(f"={item} -> {_escape(answer.match_text)}" if item else f"= -> {_escape(answer.match_text)}")
     return _lines_block(lines, question)
 
