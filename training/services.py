@@ -1,0 +1,453 @@
+"""What people do with classes and conferences: plan them, fill rosters, take attendance, check in.
+
+Every change of attendance, whatever its path (an instructor's list, a kiosk, a
+learner's check-in, a session added or removed, a new rule), ends in
+`refresh_attendance`, which decides the attendance rule for the people
+concerned with one aggregate query and tells the linked courses only about
+the people whose result changed.
+
+The course service takes one person at a time, a few queries each. A few
+people (a check-in, one instructor's correction) are passed on in the same
+transaction, so their course is completed by the request itself; when a whole
+roster changes at once (the last session of a conference recorded in one
+request), they are passed on by the worker right after the commit, so that
+the request stays well under two seconds. `sweep_attendance_results` passes on
+whatever a lost task left behind.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts import audit
+from accounts.models import OrgUnit, User
+from accounts.scope import scope_paths
+from courses import services as course_services
+from courses.models import Course, Enrollment
+from training import checkin
+from training.models import AttendanceRecord, Event, RosterEntry, Session
+
+EVENT_FIELDS = ("title", "starts_on", "ends_on", "venue", "cohort", "school", "speakers", "materials_url",
+                "attendance_percent")
+SESSION_FIELDS = ("title", "starts_at", "ends_at")
+Status = AttendanceRecord.Status
+Method = AttendanceRecord.Method
+# Rows per `__in` lookup and per UPDATE, below SQLite's 999 parameters.
+CHUNK = 900
+# Results (people times linked courses) passed on to courses inside the request;
+# more than this go to the worker, in tasks of PASS_ON_CHUNK people.
+INLINE_RESULTS = 100
+PASS_ON_CHUNK = 200
+
+
+# Classes and conferences ---------------------------------------------------
+
+
+@transaction.atomic
+def create_event(
+    *, actor: User, kind: str, title: str, starts_on: date, ends_on: date, courses: Iterable[Course] = (),
+    instructors: Iterable[User] = (), **fields,
+) -> Event:
+    """A class or conference; its creator is its first instructor."""
+    event = Event(kind=kind, title=title, starts_on=starts_on, ends_on=ends_on, created_by=actor,
+                  **_only(fields, EVENT_FIELDS))
+    _check_event(event)
+    event.save()
+    event.instructors.add(actor, *instructors)
+    event.courses.set(courses)
+    audit.record(actor=actor, action="event.created", target=event,
+                 changes={"kind": kind, "title": title, "courses": sorted(course.pk for course in courses)})
+    return event
+
+
+@transaction.atomic
+def update_event(
+    *, actor: User, event: Event, courses: Iterable[Course] | None = None,
+    instructors: Iterable[User] | None = None, **fields,
+) -> Event:
+    """Change a class or conference. A new rule or new linked courses are applied to the roster at once."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    changes = {}
+    for field, value in _only(fields, EVENT_FIELDS).items():
+        if getattr(event, field) != value:
+            changes[field] = [str(getattr(event, field)), str(value)]
+            setattr(event, field, value)
+    _check_event(event)
+    event.save()
+    if instructors is not None:
+        event.instructors.set(instructors)
+        changes["instructors"] = sorted(person.pk for person in instructors)
+    new_courses = []
+    if courses is not None:
+        before = set(event.courses.values_list("pk", flat=True))
+        event.courses.set(courses)
+        new_courses = [course for course in courses if course.pk not in before]
+        changes["courses"] = sorted(course.pk for course in courses)
+    if changes:
+        audit.record(actor=actor, action="event.changed", target=event, changes=changes)
+    if new_courses:
+        _link_courses(actor, event, new_courses)
+    if "attendance_percent" in changes:
+        refresh_attendance(event=event)
+    return event
+
+
+# Dates outside these are typing mistakes; before 1906 the province's clock was not UTC+7 either.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def _check_event(event: Event) -> None:
+    for field in ("starts_on", "ends_on"):
+        if not EARLIEST <= getattr(event, field) <= LATEST:
+            raise ValidationError({field: [_("Give a date from 2000 to 2100.")]})
+    if event.ends_on < event.starts_on:
+        raise ValidationError({"ends_on": [_("The end date is before the start date.")]})
+    if not 1 <= event.attendance_percent <= 100:
+        raise ValidationError({"attendance_percent": [_("Give a percentage from 1 to 100.")]})
+
+
+def _link_courses(actor: User, event: Event, courses: list[Course]) -> None:
+    """Enrol the roster in newly linked courses and pass on the results already known."""
+    user_ids = list(RosterEntry.objects.filter(event=event).values_list("user_id", flat=True))
+    if not user_ids:
+        return
+    for course in courses:
+        course_services.enroll_people(actor=actor, course=course, users=[User(pk=pk) for pk in user_ids])
+    attended = list(RosterEntry.objects.filter(event=event, attended=True).values_list("user_id", flat=True))
+    _pass_on(sorted(attended), [course.pk for course in courses])
+
+
+# Sessions -------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_session(*, actor: User, event: Event, title: str, starts_at: datetime, ends_at: datetime) -> Session:
+    """A session; everyone's attendance share changes with the number of sessions."""
+    session = Session(event=event, title=title, starts_at=starts_at, ends_at=ends_at)
+    _check_session(session)
+    session.save()
+    audit.record(actor=actor, action="session.created", target=session,
+                 changes={"event": event.pk, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()})
+    refresh_attendance(event=event)
+    return session
+
+
+@transaction.atomic
+def update_session(*, actor: User, session: Session, **fields) -> Session:
+    changes = {}
+    for field, value in _only(fields, SESSION_FIELDS).items():
+        if getattr(session, field) != value:
+            changes[field] = [str(getattr(session, field)), str(value)]
+            setattr(session, field, value)
+    _check_session(session)
+    if changes:
+        session.save()
+        audit.record(actor=actor, action="session.changed", target=session, changes=changes)
+    return session
+
+
+@transaction.atomic
+def delete_session(*, actor: User, session: Session) -> None:
+    """Remove a session and its attendance; everyone's attendance share is decided again."""
+    event = session.event
+    audit.record(actor=actor, action="session.deleted", target=session,
+                 changes={"event": event.pk, "records": session.attendance.count()})
+    session.delete()
+    refresh_attendance(event=event)
+
+
+def _check_session(session: Session) -> None:
+    event = session.event
+    for field in ("starts_at", "ends_at"):
+        day = timezone.localdate(getattr(session, field))
+        if not event.starts_on <= day <= event.ends_on:
+            message = _("The session must take place from %(start)s to %(end)s, the dates of its class or conference.")
+            raise ValidationError({field: [message % {"start": event.starts_on.strftime("%d/%m/%Y"),
+                                                      "end": event.ends_on.strftime("%d/%m/%Y")}]})
+    if session.ends_at <= session.starts_at:
+        raise ValidationError({"ends_at": [_("The session must end after it starts.")]})
+
+
+# Roster -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_to_roster(
+    *, actor: User, event: Event, user_ids: Iterable[int], source: str = RosterEntry.Source.PERSON
+) -> tuple[int, int]:
+    """Put people on the roster and enrol them in the linked courses; returns (added, already there)."""
+    wanted = set(user_ids)
+    existing = set(RosterEntry.objects.filter(event=event).values_list("user_id", flat=True))
+    new_ids = sorted(wanted - existing)
+    RosterEntry.objects.bulk_create(
+        [RosterEntry(event=event, user_id=pk, source=source, added_by=actor) for pk in new_ids],
+        batch_size=1000, ignore_conflicts=True,
+    )
+    if new_ids:
+        audit.record(actor=actor, action="roster.added", target=event,
+                     changes={"source": source, "users": new_ids})
+        for course in event.courses.all():
+            course_services.enroll_people(actor=actor, course=course, users=[User(pk=pk) for pk in new_ids])
+        # Someone taken off and put back keeps the attendance recorded before.
+        refresh_attendance(event=event, user_ids=new_ids)
+    return len(new_ids), len(wanted & existing)
+
+
+def people_of_unit(unit: OrgUnit) -> QuerySet[User]:
+    """The active people of a unit and every unit under it."""
+    return User.objects.filter(unit.subtree_q("org_unit__path"), is_active=True)
+
+
+def people_outside_scope(actor: User, event: Event, user_ids: Iterable[int]) -> list[int]:
+    """Those of `user_ids` the actor may not put on this roster.
+
+    The event's instructors and administrators may add anyone; HR officers only
+    the people of their scope.
+    """
+    paths = scope_paths(actor)
+    if paths is None or event.is_taught_by(actor):
+        return []
+    inside = Q(pk__in=[])
+    for path in paths:
+        inside |= Q(org_unit__path__startswith=path)
+    ids = sorted(set(user_ids))
+    found = set()
+    for start in range(0, len(ids), CHUNK):
+        found.update(User.objects.filter(inside, pk__in=ids[start:start + CHUNK]).values_list("pk", flat=True))
+    return sorted(set(ids) - found)
+
+
+# Attendance -------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_attendance(*, actor: User, session: Session, records: list[tuple[int, str]]) -> tuple[int, int]:
+    """An instructor records attendance for one person or the whole roster; returns (recorded, changed).
+
+    Recording what is already recorded changes nothing and is not logged again.
+    """
+    _check_records(session, records)
+    before = dict(AttendanceRecord.objects.filter(session=session).values_list("user_id", "status"))
+    changed = [(user_id, status) for user_id, status in records if before.get(user_id) != status]
+    if changed:
+        _save_records(session, changed, method=Method.MANUAL, actor=actor)
+        audit.record(
+            actor=actor, action="attendance.recorded", target=session,
+            changes={"records": {str(pk): [before.get(pk), status] for pk, status in changed}},
+        )
+        refresh_attendance(event=session.event, user_ids=[user_id for user_id, _status in changed])
+    return len(records), len(changed)
+
+
+def _check_records(session: Session, records: list[tuple[int, str]]) -> None:
+    user_ids = [user_id for user_id, _status in records]
+    if len(set(user_ids)) != len(user_ids):
+        raise ValidationError({"records": [_("Each person may appear only once.")]})
+    if any(status not in Status.values for _user_id, status in records):
+        raise ValidationError({"records": [_("Unknown attendance status.")]})
+    rostered = set(RosterEntry.objects.filter(event_id=session.event_id).values_list("user_id", flat=True))
+    missing = sorted(set(user_ids) - rostered)
+    if missing:
+        message = ngettext(
+            "This person is not on the roster: %(ids)s.", "These people are not on the roster: %(ids)s.", len(missing)
+        ) % {"ids": ", ".join(str(pk) for pk in missing[:20]) + (" …" if len(missing) > 20 else "")}
+        raise ValidationError({"records": [message]})
+
+
+def _save_records(session: Session, records: list[tuple[int, str]], *, method: str, actor: User) -> None:
+    """Insert or overwrite the records in a few statements, whatever their number."""
+    now = checkin.now()
+    AttendanceRecord.objects.bulk_create(
+        [
+            AttendanceRecord(session=session, user_id=user_id, status=status, method=method, recorded_by=actor,
+                             recorded_at=now)
+            for user_id, status in records
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["session", "user"],
+        update_fields=["status", "method", "recorded_by", "recorded_at"],
+    )
+
+
+class NotOnRoster(Exception):
+    """The person is not on the roster of the session's class or conference."""
+
+
+@transaction.atomic
+def check_in(*, user: User, code: str) -> tuple[AttendanceRecord, bool]:
+    """A learner scanned the session's code: present, or late after the grace period.
+
+    Returns the record and whether it is new. Raises `checkin.InvalidCode`,
+    `checkin.ExpiredCode`, `Session.DoesNotExist` or `NotOnRoster`.
+    """
+    at = checkin.now()
+    scanned = checkin.read_code(code, at=at, secret=settings.SECRET_KEY,
+                                rotate_seconds=settings.CHECKIN_ROTATE_SECONDS)
+    session = Session.objects.select_related("event").get(pk=scanned.session_id)
+    if not RosterEntry.objects.filter(event_id=session.event_id, user=user).exists():
+        raise NotOnRoster
+    return _check_in(session, user, at=at, method=Method.SELF, actor=user)
+
+
+@transaction.atomic
+def kiosk_check_in(*, actor: User, session: Session, employee_code: str) -> tuple[AttendanceRecord, bool]:
+    """Staff at a kiosk scanned or typed a person's employee code: present, or late."""
+    code = employee_code.strip()
+    person = User.objects.filter(employee_code=code, is_active=True).first() if code else None
+    if person is None:
+        raise ValidationError({"employee_code": [_("No one has the employee code “%(code)s”.") % {"code": code}]})
+    if not RosterEntry.objects.filter(event_id=session.event_id, user=person).exists():
+        message = _("%(name)s (%(code)s) is not on the roster of this class or conference.")
+        raise ValidationError({"employee_code": [message % {"name": person.full_name, "code": code}]})
+    return _check_in(session, person, at=checkin.now(), method=Method.KIOSK, actor=actor)
+
+
+def _check_in(session: Session, person: User, *, at: datetime, method: str, actor: User):
+    """Mark the person present or late, unless they were already marked present, late or excused."""
+    record = AttendanceRecord.objects.select_for_update().filter(session=session, user=person).first()
+    if record is not None and record.status != Status.ABSENT:
+        return record, False
+    late = at > session.starts_at + timedelta(minutes=settings.CHECKIN_LATE_AFTER_MINUTES)
+    status = Status.LATE if late else Status.PRESENT
+    before = record.status if record else None
+    record, _created = AttendanceRecord.objects.update_or_create(
+        session=session, user=person,
+        defaults={"status": status, "method": method, "recorded_by": actor, "recorded_at": at},
+    )
+    audit.record(actor=actor, action="attendance.checked_in", target=session,
+                 changes={"user": person.pk, "method": method, "status": [before, status]})
+    refresh_attendance(event=session.event, user_ids=[person.pk])
+    return record, True
+
+
+# The attendance rule ---------------------------------------------------------
+
+
+@transaction.atomic
+def refresh_attendance(*, event: Event, user_ids: Iterable[int] | None = None) -> int:
+    """Decide the attendance rule again for these people (everyone on the roster by default).
+
+    The rule's result is kept on the roster entry; for each person whose result
+    changed, every linked course is told. Returns how many results changed.
+    Called inside the transaction of the change that caused it.
+    """
+    entries = RosterEntry.objects.filter(event=event).select_for_update().order_by("pk")
+    if user_ids is not None:
+        user_ids = list(user_ids)
+        # For many people, reading the whole roster is cheaper than a long `IN` list.
+        if len(user_ids) > CHUNK:
+            user_ids = None
+        else:
+            entries = entries.filter(user_id__in=user_ids)
+    attended_before = dict(entries.values_list("user_id", "attended"))
+    if not attended_before:
+        return 0
+    session_count = Session.objects.filter(event=event).count()
+    counts = attended_sessions(event, user_ids)
+    now_met = {user_id: event.attendance_rule_met(counts.get(user_id, 0), session_count)
+               for user_id in attended_before}
+    changed = {user_id: met for user_id, met in now_met.items() if met != attended_before[user_id]}
+    now = timezone.now()
+    for value in (True, False):
+        ids = sorted(user_id for user_id, attended in changed.items() if attended is value)
+        for start in range(0, len(ids), CHUNK):
+            RosterEntry.objects.filter(event=event, user_id__in=ids[start:start + CHUNK]).update(
+                attended=value, updated_at=now
+            )
+    if changed:
+        _pass_on(sorted(changed), list(event.courses.values_list("pk", flat=True)))
+    return len(changed)
+
+
+def attended_sessions(event: Event, user_ids: list[int] | None = None) -> dict[int, int]:
+    """Sessions each person was present or late at, in one grouped query."""
+    records = AttendanceRecord.objects.filter(session__event=event, status__in=AttendanceRecord.ATTENDED)
+    if user_ids is not None:
+        records = records.filter(user_id__in=user_ids)
+    return dict(records.order_by().values("user_id").annotate(count=Count("pk")).values_list("user_id", "count"))
+
+
+def _pass_on(user_ids: list[int], course_ids: list[int]) -> None:
+    """Tell the linked courses about these people: now when they are few, else right after the commit."""
+    if not user_ids or not course_ids:
+        return
+    if len(user_ids) * len(course_ids) <= INLINE_RESULTS:
+        pass_on_attendance(course_ids=course_ids, user_ids=user_ids)
+        return
+    from training.tasks import pass_on_attendance as task
+
+    for start in range(0, len(user_ids), PASS_ON_CHUNK):
+        transaction.on_commit(partial(task.delay, course_ids, user_ids[start:start + PASS_ON_CHUNK]))
+
+
+@transaction.atomic
+def pass_on_attendance(*, course_ids: Iterable[int], user_ids: Iterable[int]) -> int:
+    """Tell each course whether each person met the rule of a class or conference linked to it.
+
+    Only people whose enrolment says otherwise are told, so running this again,
+    or for people whose result did not change, does nothing. Returns how many
+    results were passed on.
+    """
+    user_ids = sorted(set(user_ids))
+    told = 0
+    for course in Course.objects.filter(pk__in=list(course_ids)).order_by("pk"):
+        for start in range(0, len(user_ids), CHUNK):
+            told += _pass_on_to_course(course, user_ids[start:start + CHUNK])
+    return told
+
+
+def _pass_on_to_course(course: Course, user_ids: list[int]) -> int:
+    met = set(RosterEntry.objects.filter(event__courses=course, user_id__in=user_ids, attended=True)
+              .values_list("user_id", flat=True))
+    known = Enrollment.objects.filter(course=course, user_id__in=user_ids).values_list("user_id", "attendance_met_at")
+    told = 0
+    for user_id, met_at in sorted(known):
+        if (user_id in met) != (met_at is not None):
+            course_services.record_attendance_result(user=User(pk=user_id), course=course, attended=user_id in met)
+            told += 1
+    return told
+
+
+def sweep_attendance_results(*, since: datetime) -> int:
+    """Pass on the results of rosters changed since then, in case a task was lost; returns how many."""
+    courses = Course.objects.filter(events__roster__updated_at__gte=since).distinct().values_list("pk", flat=True)
+    told = 0
+    for course_id in courses:
+        user_ids = RosterEntry.objects.filter(event__courses=course_id).values_list("user_id", flat=True).distinct()
+        told += pass_on_attendance(course_ids=[course_id], user_ids=user_ids)
+    return told
+
+
+# Reading ----------------------------------------------------------------------
+
+
+def roster_with_attendance(event: Event) -> QuerySet[RosterEntry]:
+    """The roster with each person's count of sessions per status, in one query."""
+    in_event = Q(user__attendance_records__session__event=event)
+
+    def count(status: str) -> Count:
+        return Count("user__attendance_records", filter=in_event & Q(user__attendance_records__status=status))
+
+    return (
+        RosterEntry.objects.filter(event=event)
+        .select_related("user__org_unit")
+        .annotate(present=count(Status.PRESENT), late=count(Status.LATE), excused=count(Status.EXCUSED),
+                  absent=count(Status.ABSENT))
+    )
+
+
+def _only(fields: dict, allowed: tuple[str, ...]) -> dict:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    return fields
