@@ -336,10 +336,6 @@ CELERY_BEAT_SCHEDULE = {
         # Hourly, so a worker that was down at 7:00 still sends today's reminders.
         "schedule": crontab(minute=0, hour="7-17"),
     },
-    "sweep-attendance-results": {
-        "task": "training.tasks.sweep_attendance_results",
-        "schedule": timedelta(minutes=10),
-    },
 }
 
 LOGGING = {

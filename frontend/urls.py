@@ -1,17 +1,30 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import views
 from frontend.forms import PasswordResetRequestForm
+from frontend.views import accounts, attempts, courses, grading, home, lessons, results
 
 # Django's auth views with this app's templates: the admin ships templates of
 # the same names (registration/password_reset_form.html, ...) and, being listed
 # first in INSTALLED_APPS, would win over ours by name.
 TEMPLATES = "frontend/registration/"
 
+# Pages end in a slash; the actions they post to do not.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("", home.home, name="home"),
+    path("courses/", courses.catalogue, name="catalogue"),
+    path("courses/<int:pk>/", courses.course_page, name="course"),
+    path("courses/<int:pk>/enroll", courses.enroll, name="enroll"),
+    path("lessons/<int:pk>/", lessons.lesson_page, name="lesson"),
+    path("lessons/<int:pk>/done", lessons.mark_done, name="lesson-done"),
+    path("quizzes/<int:pk>/start", attempts.start_quiz, name="start-quiz"),
+    path("attempts/<int:pk>/", attempts.attempt_page, name="attempt"),
+    path("attempts/<int:pk>/save", attempts.save_attempt, name="save-attempt"),
+    path("attempts/<int:pk>/submit", attempts.submit_attempt, name="submit-attempt"),
+    path("attempts/<int:pk>/result/", results.attempt_result, name="attempt-result"),
+    path("grading/", grading.grading_page, name="grading"),
+    path("responses/<int:pk>/grade", grading.grade, name="grade-response"),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",

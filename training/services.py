@@ -17,7 +17,6 @@ whatever a lost task left behind.
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,7 +30,7 @@ from accounts import audit
 from accounts.models import OrgUnit, User
 from accounts.scope import scope_paths
 from courses import services as course_services
-from courses.models import Course, Enrollment
+from courses.models import Course
 from training import checkin
 from training.models import AttendanceRecord, Event, RosterEntry, Session
 
@@ -42,10 +41,6 @@ Status = AttendanceRecord.Status
 Method = AttendanceRecord.Method
 # Rows per `__in` lookup and per UPDATE, below SQLite's 999 parameters.
 CHUNK = 900
-# Results (people times linked courses) passed on to courses inside the request;
-# more than this go to the worker, in tasks of PASS_ON_CHUNK people.
-INLINE_RESULTS = 100
-PASS_ON_CHUNK = 200
 
 
 # Classes and conferences ---------------------------------------------------
@@ -378,54 +373,30 @@ def attended_sessions(event: Event, user_ids: list[int] | None = None) -> dict[i
 
 
 def _pass_on(user_ids: list[int], course_ids: list[int]) -> None:
-    """Tell the linked courses about these people: now when they are few, else right after the commit."""
-    if not user_ids or not course_ids:
-        return
-    if len(user_ids) * len(course_ids) <= INLINE_RESULTS:
+    """Tell the linked courses about these people, in the transaction that changed their result."""
+    if user_ids and course_ids:
         pass_on_attendance(course_ids=course_ids, user_ids=user_ids)
-        return
-    from training.tasks import pass_on_attendance as task
-
-    for start in range(0, len(user_ids), PASS_ON_CHUNK):
-        transaction.on_commit(partial(task.delay, course_ids, user_ids[start:start + PASS_ON_CHUNK]))
 
 
 @transaction.atomic
 def pass_on_attendance(*, course_ids: Iterable[int], user_ids: Iterable[int]) -> int:
     """Tell each course whether each person met the rule of a class or conference linked to it.
 
-    Only people whose enrolment says otherwise are told, so running this again,
-    or for people whose result did not change, does nothing. Returns how many
-    results were passed on.
+    A course linked to several events counts the rule met at any of them. A few
+    statements per chunk of people, whatever the size of the roster; returns how
+    many enrolments were completed.
     """
     user_ids = sorted(set(user_ids))
-    told = 0
+    completed = 0
     for course in Course.objects.filter(pk__in=list(course_ids)).order_by("pk"):
         for start in range(0, len(user_ids), CHUNK):
-            told += _pass_on_to_course(course, user_ids[start:start + CHUNK])
-    return told
-
-
-def _pass_on_to_course(course: Course, user_ids: list[int]) -> int:
-    met = set(RosterEntry.objects.filter(event__courses=course, user_id__in=user_ids, attended=True)
-              .values_list("user_id", flat=True))
-    known = Enrollment.objects.filter(course=course, user_id__in=user_ids).values_list("user_id", "attendance_met_at")
-    told = 0
-    for user_id, met_at in sorted(known):
-        if (user_id in met) != (met_at is not None):
-            course_services.record_attendance_result(user=User(pk=user_id), course=course, attended=user_id in met)
-            told += 1
-    return told
-
-
-def sweep_attendance_results(*, since: datetime) -> int:
-    """Pass on the results of rosters changed since then, in case a task was lost; returns how many."""
-    courses = Course.objects.filter(events__roster__updated_at__gte=since).distinct().values_list("pk", flat=True)
-    told = 0
-    for course_id in courses:
-        user_ids = RosterEntry.objects.filter(event__courses=course_id).values_list("user_id", flat=True).distinct()
-        told += pass_on_attendance(course_ids=[course_id], user_ids=user_ids)
-    return told
+            chunk = user_ids[start:start + CHUNK]
+            met = set(RosterEntry.objects.filter(event__courses=course, user_id__in=chunk, attended=True)
+                      .values_list("user_id", flat=True))
+            completed += course_services.record_attendance_results(
+                course=course, results={user_id: user_id in met for user_id in chunk}
+            )
+    return completed
 
 
 # Reading ----------------------------------------------------------------------

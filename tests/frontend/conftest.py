@@ -18,3 +18,17 @@ def signed_in(client, password):
         return client
 
     return sign_in
+
+
+# The quiz fixtures: an instructor's published course with one lesson, a bank of one
+# question of each auto-scored type, a quiz on it, and the learner enrolled.
+from tests.quizzes.conftest import bank, course, enrolled, instructor, quiz  # noqa: E402,F401
+
+
+def browser_for(person):
+    """A test client signed in as `person` (without going through the sign-in page)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person)
+    return client

@@ -166,14 +166,14 @@ def test_the_course_service_hears_only_about_people_whose_result_changed(instruc
     event = make_event(instructor, sessions=2, courses=[course])
     services.add_to_roster(actor=instructor, event=event, user_ids=[p.pk for p in people])
     first, second = event.sessions.order_by("starts_at")
-    real = course_services.record_attendance_result
-    with mock.patch("training.services.course_services.record_attendance_result", wraps=real) as told:
+    real = course_services.record_attendance_results
+    with mock.patch("training.services.course_services.record_attendance_results", wraps=real) as told:
         services.record_attendance(actor=instructor, session=first, records=[(p.pk, "present") for p in people])
         assert told.call_count == 0  # one session of two is 50%: nobody's result changed
         services.record_attendance(actor=instructor, session=second,
                                    records=[(p.pk, "present") for p in people[:3]])
-        assert sorted(call.kwargs["user"].pk for call in told.call_args_list) == sorted(p.pk for p in people[:3])
-        assert {call.kwargs["attended"] for call in told.call_args_list} == {True}
+        results = {user_id: met for call in told.call_args_list for user_id, met in call.kwargs["results"].items()}
+        assert results == {p.pk: True for p in people[:3]}
 
 
 def test_a_new_session_decides_everyone_again_but_never_takes_a_completion_back(instructor, people):
@@ -234,36 +234,21 @@ def test_the_attendance_summary_counts_each_status_per_person(instructor, confer
     assert untouched["not_recorded"] == 2 and untouched["attended"] is False
 
 
-def test_when_a_whole_roster_meets_the_rule_the_worker_completes_the_courses_after_the_commit(
-    instructor, people, monkeypatch, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("size", [5, 40])
+def test_when_a_whole_roster_meets_the_rule_the_courses_complete_in_the_same_request(
+    instructor, province, size, django_assert_max_num_queries
 ):
-    monkeypatch.setattr(services, "INLINE_RESULTS", 2)
-    monkeypatch.setattr(services, "PASS_ON_CHUNK", 2)
+    from tests.factories import UserFactory
+
+    people = UserFactory.create_batch(size, org_unit=unit("BABE"))
     course = make_course(instructor)
     event = make_event(instructor, sessions=1, courses=[course])
     services.add_to_roster(actor=instructor, event=event, user_ids=[p.pk for p in people])
     records = {"records": [{"user": p.pk, "status": "present"} for p in people]}
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_assert_max_num_queries(40):
         response = client_for(instructor).post(attendance_url(event.sessions.get()), records)
     assert response.status_code == 200
-    assert len(callbacks) == 3  # five people, two per task
-    assert Enrollment.objects.filter(course=course, status="completed").count() == 5
-
-
-def test_the_sweep_passes_on_what_a_lost_task_left_behind(instructor, people, monkeypatch,
-                                                          django_capture_on_commit_callbacks):
-    monkeypatch.setattr(services, "INLINE_RESULTS", 0)
-    course = make_course(instructor)
-    event = make_event(instructor, sessions=1, courses=[course])
-    services.add_to_roster(actor=instructor, event=event, user_ids=[p.pk for p in people])
-    with django_capture_on_commit_callbacks(execute=False):
-        record_all(instructor, event)
-    assert not Enrollment.objects.filter(course=course, status="completed").exists()
-    from training.tasks import sweep_attendance_results
-
-    assert sweep_attendance_results() == 5
-    assert Enrollment.objects.filter(course=course, status="completed").count() == 5
-    assert sweep_attendance_results() == 0
+    assert Enrollment.objects.filter(course=course, status="completed").count() == size
 
 
 def test_a_course_linked_to_two_events_counts_the_rule_met_at_either(instructor, people):
