@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "LessonKindEnum": "courses.models.Lesson.Kind",
         "CourseStatusEnum": "courses.models.Course.Status",
         "EnrollmentStatusEnum": "courses.models.Enrollment.Status",
+        "AttemptStatusEnum": "quizzes.models.Attempt.Status",
         "EventKindEnum": "training.models.Event.Kind",
         "AttendanceStatusEnum": "training.models.AttendanceRecord.Status",
         "AttendanceMethodEnum": "training.models.AttendanceRecord.Method",

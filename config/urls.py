@@ -33,7 +33,7 @@ api_v1 = [
     path("me/data/", accounts_api.PersonalDataView.as_view(), name="api-me-data"),
     path("me/enrollments/", courses_api.MyEnrollmentsView.as_view(), name="api-my-enrollments"),
     path("me/training-hours/", courses_api.MyTrainingHoursView.as_view(), name="api-my-training-hours"),
-    path("question-banks/template.xlsx", quizzes_api.QuestionBankViewSet.as_view({"get": "template"}),
+    path("question-banks/template.xlsx", quizzes_api.QuestionTemplateView.as_view(),
          name="api-question-template"),
     path("responses/<int:pk>/grade/", quizzes_api.GradeResponseView.as_view(), name="api-grade-response"),
     path("check-in/", training_api.CheckInView.as_view(), name="api-check-in"),

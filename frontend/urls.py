@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from frontend.forms import PasswordResetRequestForm
-from frontend.views import accounts, attempts, courses, grading, home, lessons, results
+from frontend.views import accounts, attempts, checkin, courses, grading, home, lessons, results
 
 # Django's auth views with this app's templates: the admin ships templates of
 # the same names (registration/password_reset_form.html, ...) and, being listed
@@ -23,6 +23,7 @@ urlpatterns = [
     path("attempts/<int:pk>/submit", attempts.submit_attempt, name="submit-attempt"),
     path("attempts/<int:pk>/result/", results.attempt_result, name="attempt-result"),
     path("grading/", grading.grading_page, name="grading"),
+    path("check-in/", checkin.check_in_page, name="check-in"),
     path("responses/<int:pk>/grade", grading.grade, name="grade-response"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

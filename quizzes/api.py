@@ -8,12 +8,12 @@ roles, so each runs a few queries whatever the number of questions.
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -132,9 +132,15 @@ class QuestionBankViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         response["Content-Disposition"] = f'attachment; filename="ngan-hang-{bank.pk}.{extension}"'
         return response
 
+
+class QuestionTemplateView(APIView):
+    """The XLSX template instructors fill in to import questions."""
+
+    permission_classes = [IsInstructor]
+    renderer_classes = [XlsxRenderer, JSONRenderer]
+
     @extend_schema(responses={(200, XlsxRenderer.media_type): OpenApiTypes.BINARY})
-    @action(detail=False, methods=["get"], url_path="template.xlsx", renderer_classes=[XlsxRenderer, JSONRenderer])
-    def template(self, request):
+    def get(self, request):
         from quizzes.formats import xlsx
 
         response = HttpResponse(xlsx.template(), content_type=XlsxRenderer.media_type)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import User
+from courses.content import clean_html
 from courses.models import Course
 from django.utils.module_loading import import_string
 
@@ -45,6 +46,7 @@ def import_questions(*, actor: User, bank: QuestionBank, data: bytes, file_forma
 def add_questions(*, bank: QuestionBank, parsed: list[ParsedQuestion]) -> list[Question]:
     """Store parsed questions in a few bulk statements, whatever their number."""
     categories = _categories(bank, {question.category for question in parsed if question.category})
+    parsed = [_sanitised(item) for item in parsed]
     questions = Question.objects.bulk_create(
         [
             Question(
@@ -66,6 +68,14 @@ def add_questions(*, bank: QuestionBank, parsed: list[ParsedQuestion]) -> list[Q
     )
     bank.touch()
     return questions
+
+
+def _sanitised(question: ParsedQuestion) -> ParsedQuestion:
+    """HTML question text is cleaned on the way in, like lessons: nothing harmful is stored."""
+    if question.text_format == "html":
+        question.text = clean_html(question.text)
+        question.general_feedback = clean_html(question.general_feedback)
+    return question
 
 
 def _categories(bank: QuestionBank, names: set[str]) -> dict[str, Category]:
@@ -104,6 +114,7 @@ def _plain_number(value):
 @transaction.atomic
 def replace_question(*, question: Question, parsed: ParsedQuestion) -> Question:
     """Edit a question. Attempts already taken keep their snapshot; a regrade applies the new key."""
+    parsed = _sanitised(parsed)
     for field in ("type", "text", "title", "text_format", "general_feedback", "points", "options"):
         setattr(question, field, getattr(parsed, field))
     question.category = _categories(question.bank, {parsed.category})[parsed.category] if parsed.category else None

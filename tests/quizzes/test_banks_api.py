@@ -103,3 +103,13 @@ def test_questions_are_added_and_checked_through_the_api(bank, instructor):
     }, format="json")
     assert good.status_code == 201, good.content
     assert good.json()["category"] == "Mới" and good.json()["answers"][0]["feedback"] == "Tốt"
+
+
+def test_html_question_text_is_sanitised_on_import(course, instructor):
+    bank = QuestionBank.objects.create(name="B", course=course)
+    text = '[html]<p onclick="x()">Câu <b>đậm</b><script>alert(1)</script></p>{T}'
+    response = client_for(instructor).post(f"/api/v1/question-banks/{bank.pk}/import/",
+                                           {"file": upload(text), "format": "gift"}, format="multipart")
+    assert response.status_code == 201, response.content
+    stored = Question.objects.get(bank=bank).text
+    assert "script" not in stored and "onclick" not in stored and "<b>đậm</b>" in stored

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from accounts import demo
 from courses import demo as courses_demo
 from quizzes import demo as quizzes_demo
+from training import demo as training_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         summary = demo.load()
         courses = courses_demo.load()
         banks = quizzes_demo.load(courses)
+        training_demo.load(self.stdout)
         self.stdout.write(self.style.SUCCESS(
             _("Demo data ready: %(units)d new org units, %(people)d new people.")
             % {"units": summary.units_created, "people": summary.people_created}

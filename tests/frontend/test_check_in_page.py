@@ -1,0 +1,64 @@
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from training import checkin, services
+from training.models import AttendanceRecord
+from tests.conftest import unit
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def session(province, learner):
+    instructor = UserFactory(roles=["instructor"], org_unit=unit("SNV"))
+    today = timezone.localdate()
+    event = services.create_event(actor=instructor, kind="conference", title="Hội nghị CCHC", starts_on=today,
+                                  ends_on=today, venue="Hội trường")
+    now = timezone.now()
+    session = services.add_session(actor=instructor, event=event, title="Phiên sáng", starts_at=now,
+                                   ends_at=now + timedelta(hours=2))
+    services.add_to_roster(actor=instructor, event=event, user_ids=[learner.pk])
+    return session
+
+
+def code_for(session, at):
+    return checkin.current_code(session.pk, at=at, secret=settings.SECRET_KEY,
+                             rotate_seconds=settings.CHECKIN_ROTATE_SECONDS).code
+
+
+def signed_in(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def test_a_learner_checks_in_from_the_qr_page(session, learner):
+    client = signed_in(learner)
+    code = code_for(session, timezone.now())
+    page = client.get(f"/check-in/?code={code}")
+    assert page.status_code == 200 and b'name="code"' in page.content
+    done = client.post("/check-in/", {"code": code})
+    assert done.status_code == 200
+    assert AttendanceRecord.objects.get(session=session, user=learner).status == "present"
+    assert "Hội nghị CCHC" in done.content.decode()
+
+
+def test_an_expired_code_is_refused_on_the_page(session, learner):
+    code = code_for(session, timezone.now() - timedelta(minutes=5))
+    response = signed_in(learner).post("/check-in/", {"code": code})
+    assert response.status_code == 400
+    assert not AttendanceRecord.objects.exists()
+
+
+def test_someone_not_on_the_roster_is_told_so(session, outsider):
+    response = signed_in(outsider).post("/check-in/", {"code": code_for(session, timezone.now())})
+    assert response.status_code == 403
+
+
+def test_unknown_pages_and_refusals_have_the_platforms_look(learner, client):
+    client.force_login(learner)
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "Không tìm thấy trang".encode() in missing.content
