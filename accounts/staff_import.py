@@ -31,27 +31,20 @@ of the file: units by code, people by username and by employee code, then bulk
 inserts and one prepared update. No password is hashed.
 """
 
-import codecs
-import csv
-import io
-import unicodedata
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
 
-import openpyxl
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from accounts import audit, services
+from accounts import audit, services, tables
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.scope import scope_paths
@@ -63,16 +56,12 @@ COLUMNS = (*REQUIRED_COLUMNS, "position")
 PERSON_COLUMNS = ("full_name", "email", "employee_code", "org_unit", "position")
 # Model fields whose length the file must respect, by column.
 SIZED_COLUMNS = ("username", "full_name", "email", "employee_code", "position")
-MAX_ERRORS = 200
 # Values per `__in` lookup: below SQLite's limit of 999 parameters.
 CHUNK = 900
 # Rows per INSERT; Django lowers it further where the database needs it.
 BATCH = 1000
 INVITATIONS_PER_TASK = 500
 
-ZIP_SIGNATURE = b"PK"
-OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
-UTF16_SIGNATURES = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass
@@ -81,12 +70,8 @@ class ImportResult:
     updated: int
 
 
-class StaffImportError(Exception):
+class StaffImportError(tables.TableError):
     """The file cannot be imported; `errors` lists `{"line", "message"}` (and `"field"` for a cell)."""
-
-    def __init__(self, errors: list[dict]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 @dataclass
@@ -116,119 +101,27 @@ def import_staff(*, actor: User, upload) -> ImportResult:
 
 
 def _read_upload(upload) -> bytes:
-    limit = settings.STAFF_IMPORT_MAX_BYTES
-    if (getattr(upload, "size", None) or 0) > limit:
-        raise _file_error(_too_large_message(limit))
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise _file_error(_too_large_message(limit))
-    return data
-
-
-def _too_large_message(limit: int) -> str:
-    return _("The file is too large: the largest file accepted is %(size)s.") % {"size": filesizeformat(limit)}
+    try:
+        return tables.read_upload(upload, max_bytes=settings.STAFF_IMPORT_MAX_BYTES)
+    except tables.TableError as error:
+        raise StaffImportError(error.errors) from None
 
 
 def parse_staff_file(data: bytes) -> list[StaffRow]:
     """The people of a CSV or XLSX file, told apart by content, not by name."""
-    if not data.strip():
-        raise _file_error(_("The file is empty."))
-    if data.startswith(ZIP_SIGNATURE):
-        table = _xlsx_rows(data)
-    elif data.startswith(OLD_EXCEL_SIGNATURE):
-        # Excel 97-2003 files, and workbooks saved with a password, are OLE2 containers.
-        raise _file_error(_("Old Excel files (.xls) and workbooks with a password cannot be read. Save the file "
-                            "as an Excel workbook (.xlsx) without a password, or as “CSV UTF-8”, and import it "
-                            "again."))
-    else:
-        table = _csv_rows(data)
-    if not table:
-        raise _file_error(_("The file is empty."))
-    (header_line, header), *records = table
+    try:
+        (header_line, header), records = tables.read_table(data, max_rows=settings.STAFF_IMPORT_MAX_ROWS)
+    except tables.TableError as error:
+        raise StaffImportError(error.errors) from None
     columns = _columns(header_line, header)
-    if not records:
-        raise StaffImportError([_error(header_line + 1, _("The file has a header row but no people below it."))])
     return [_staff_row(line, cells, columns) for line, cells in records]
-
-
-def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    if data.startswith(UTF16_SIGNATURES):
-        raise _file_error(_not_utf8_message())
-    if b"\x00" in data:
-        raise _file_error(_("This is not a CSV or XLSX file."))
-    data = data.removeprefix(codecs.BOM_UTF8)  # so that error offsets count from the file's start
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise StaffImportError([_error(data.count(b"\n", 0, error.start) + 1, _not_utf8_message())]) from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    try:
-        return _non_blank_rows((line, cells) for line, cells in enumerate(reader, start=1))
-    except csv.Error:
-        raise StaffImportError([_error(reader.line_num, _("This line cannot be read as CSV."))]) from None
-
-
-def _not_utf8_message() -> str:
-    return _("The file is not in UTF-8: this line has a character that cannot be read. In Excel, save the "
-             "file as “CSV UTF-8 (Comma delimited)” and import it again.")
-
-
-def _delimiter(text: str) -> str:
-    """Comma, semicolon (Excel in Vietnamese saves with it) or tab: whichever the header row has most of."""
-    header = text.split("\n", 1)[0]
-    return max((",", ";", "\t"), key=header.count)
-
-
-def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        # openpyxl raises a dozen kinds of error on a damaged or foreign ZIP file.
-        raise _file_error(_("This is not a CSV or XLSX file.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        # Some programs write a wrong sheet size; reading it would drop rows.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
-        return _non_blank_rows((line, [_cell_text(value) for value in values]) for line, values in enumerate(rows, 1))
-    except StaffImportError:
-        raise
-    except Exception:
-        raise _file_error(_("This XLSX file is damaged and cannot be read.")) from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value) -> str:
-    """A cell as text: Excel stores every number as a float, so 1234.0 is the employee code 1234."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _non_blank_rows(rows) -> list[tuple[int, list[str]]]:
-    """The header and the rows that hold anything; too many rows is an error on the first one too many."""
-    limit = settings.STAFF_IMPORT_MAX_ROWS + 1
-    table = []
-    for line, cells in rows:
-        cells = [unicodedata.normalize("NFC", cell.strip()) for cell in cells]
-        if not any(cells):
-            continue
-        if len(table) == limit:
-            message = _("The file has more than %(limit)d people. Split it into smaller files.")
-            raise StaffImportError([_error(line, message % {"limit": settings.STAFF_IMPORT_MAX_ROWS})])
-        table.append((line, cells))
-    return table
 
 
 def _columns(line: int, header: list[str]) -> dict[str, int]:
     """Where each known column is; names are matched trimmed and in any case."""
     columns, errors = {}, []
     for index, cell in enumerate(header):
-        name = cell.lstrip("\ufeff").strip().lower().replace(" ", "_")
+        name = tables.column_name(cell)
         if name in columns:
             errors.append(_error(line, _("The column “%(column)s” appears more than once.") % {"column": name}, name))
         elif name in COLUMNS:
@@ -355,18 +248,6 @@ def _hr_and_admin_ids(people) -> set[int]:
     }
 
 
-def _capped(errors: list[dict]) -> list[dict]:
-    errors = sorted(errors, key=lambda error: error["line"])
-    if len(errors) <= MAX_ERRORS:
-        return errors
-    rest = len(errors) - MAX_ERRORS
-    message = ngettext("… and %(count)d more error.", "… and %(count)d more errors.", rest) % {"count": rest}
-    return [*errors[:MAX_ERRORS], _error(errors[MAX_ERRORS]["line"], message)]
-
-
-# Writing --------------------------------------------------------------------
-
-
 def _import_rows(actor: User, rows: list[StaffRow], *, file_name: str) -> ImportResult:
     units = _units_by_code({row.org_unit for row in rows if row.org_unit})
     people = _people_by_username([row.username for row in rows if row.username])
@@ -375,7 +256,7 @@ def _import_rows(actor: User, rows: list[StaffRow], *, file_name: str) -> Import
     errors += duplicate_errors(rows)
     errors += _reference_errors(actor, rows, units, people, code_holders)
     if errors:
-        raise StaffImportError(_capped(errors))
+        raise StaffImportError(tables.capped(errors))
 
     new_people = _create_people([row for row in rows if row.username not in people], units)
     updated, moved = _update_people([row for row in rows if row.username in people], people, units)
@@ -483,8 +364,7 @@ def _chunks(items: list, size: int = CHUNK):
         yield chunk
 
 
-def _error(line: int, message: str, field: str | None = None) -> dict:
-    return {"line": line, "message": message} if field is None else {"line": line, "field": field, "message": message}
+_error = tables.error
 
 
 def _file_error(message: str) -> StaffImportError:

@@ -6,39 +6,24 @@ Other columns (names, units) are ignored, so a staff list exported from
 anywhere can be used as it is. Blank rows are skipped. Every bad row is
 reported with its line number (the header is line 1).
 
-The file reading below mirrors `accounts.staff_import`, whose reader is private
-to the staff import; the two should share one reader.
+The file is read by `accounts.tables`, as the staff import reads its own.
 """
 
-import csv
-import io
-import unicodedata
 from dataclasses import dataclass
 
-import openpyxl
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from accounts import tables
 from accounts.models import User
 from training import services
 from training.models import Event, RosterEntry
 
 KEY_COLUMNS = ("employee_code", "username")
-MAX_ROWS = 50_000
-MAX_ERRORS = 200
-ZIP_SIGNATURE = b"PK"
-OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
-UTF16_SIGNATURES = (b"\xff\xfe", b"\xfe\xff")
 
 
-class RosterImportError(Exception):
+class RosterImportError(tables.TableError):
     """The file cannot be imported; `errors` lists `{"line", "message"}`."""
-
-    def __init__(self, errors: list[dict]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -56,7 +41,7 @@ def import_roster(*, actor: User, event: Event, upload) -> tuple[int, int]:
     errors += [_error(line, _("This person belongs to a unit outside your HR scope.")) for line, pk in people.items()
                if pk in outside]
     if errors:
-        raise RosterImportError(_capped(errors))
+        raise RosterImportError(tables.capped(errors))
     return services.add_to_roster(actor=actor, event=event, user_ids=people.values(),
                                   source=RosterEntry.Source.IMPORT)
 
@@ -90,97 +75,26 @@ def _match_people(rows: list[RosterRow]) -> tuple[dict[int, int], list[dict]]:
 
 
 def read_upload(upload) -> bytes:
-    limit = settings.STAFF_IMPORT_MAX_BYTES
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        message = _("The file is too large: the largest file accepted is %(size)s.")
-        raise _file_error(message % {"size": filesizeformat(limit)})
-    return data
+    try:
+        return tables.read_upload(upload, max_bytes=settings.STAFF_IMPORT_MAX_BYTES)
+    except tables.TableError as error:
+        raise RosterImportError(error.errors) from None
 
 
 def parse_roster_file(data: bytes) -> list[RosterRow]:
     """The people of a CSV or XLSX file, told apart by content, not by name."""
-    if not data.strip():
-        raise _file_error(_("The file is empty."))
-    if data.startswith(ZIP_SIGNATURE):
-        table = _xlsx_rows(data)
-    elif data.startswith(OLD_EXCEL_SIGNATURE):
-        raise _file_error(_("Old Excel files (.xls) cannot be read. Save the file as an Excel workbook (.xlsx) "
-                            "or as “CSV UTF-8” and import it again."))
-    else:
-        table = _csv_rows(data)
-    if not table:
-        raise _file_error(_("The file is empty."))
-    (header_line, header), *records = table
+    try:
+        (header_line, header), records = tables.read_table(data, max_rows=settings.STAFF_IMPORT_MAX_ROWS)
+    except tables.TableError as error:
+        raise RosterImportError(error.errors) from None
     columns = _columns(header_line, header)
-    if not records:
-        raise RosterImportError([_error(header_line + 1, _("The file has a header row but no people below it."))])
     return [_roster_row(line, cells, columns) for line, cells in records]
-
-
-def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    if data.startswith(UTF16_SIGNATURES) or b"\x00" in data:
-        raise _file_error(_("This is not a CSV file in UTF-8 or an XLSX file."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        message = _("The file is not in UTF-8: this line has a character that cannot be read. In Excel, save the "
-                    "file as “CSV UTF-8 (Comma delimited)” and import it again.")
-        raise RosterImportError([_error(data.count(b"\n", 0, error.start) + 1, message)]) from None
-    header = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=max((",", ";", "\t"), key=header.count))
-    try:
-        return _non_blank_rows(enumerate(reader, start=1))
-    except csv.Error:
-        raise RosterImportError([_error(reader.line_num, _("This line cannot be read as CSV."))]) from None
-
-
-def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        # openpyxl raises a dozen kinds of error on a damaged or foreign ZIP file.
-        raise _file_error(_("This is not a CSV or XLSX file.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
-        return _non_blank_rows((line, [_cell_text(value) for value in values]) for line, values in enumerate(rows, 1))
-    except RosterImportError:
-        raise
-    except Exception:
-        raise _file_error(_("This XLSX file is damaged and cannot be read.")) from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value) -> str:
-    """A cell as text: Excel stores every number as a float, so 1234.0 is the employee code 1234."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _non_blank_rows(rows) -> list[tuple[int, list[str]]]:
-    table = []
-    for line, cells in rows:
-        cells = [unicodedata.normalize("NFC", cell.strip()) for cell in cells]
-        if not any(cells):
-            continue
-        if len(table) > MAX_ROWS:
-            message = _("The file has more than %(limit)d people. Split it into smaller files.")
-            raise RosterImportError([_error(line, message % {"limit": MAX_ROWS})])
-        table.append((line, cells))
-    return table
 
 
 def _columns(line: int, header: list[str]) -> dict[str, int]:
     columns = {}
     for index, cell in enumerate(header):
-        name = cell.lstrip("\ufeff").strip().lower().replace(" ", "_")
+        name = tables.column_name(cell)
         if name in KEY_COLUMNS and name not in columns:
             columns[name] = index
     if not columns:
@@ -196,23 +110,9 @@ def _roster_row(line: int, cells: list[str], columns: dict[str, int]) -> RosterR
     return RosterRow(line=line, employee_code=cell("employee_code"), username=User.normalize_username(cell("username")))
 
 
-def _capped(errors: list[dict]) -> list[dict]:
-    errors = sorted(errors, key=lambda error: error["line"])
-    if len(errors) <= MAX_ERRORS:
-        return errors
-    rest = len(errors) - MAX_ERRORS
-    message = ngettext("… and %(count)d more error.", "… and %(count)d more errors.", rest) % {"count": rest}
-    return [*errors[:MAX_ERRORS], _error(errors[MAX_ERRORS]["line"], message)]
-
-
 def _chunks(items: list, size: int = services.CHUNK):
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
 
-def _error(line: int, message: str) -> dict:
-    return {"line": line, "message": message}
-
-
-def _file_error(message: str) -> RosterImportError:
-    return RosterImportError([_error(1, message)])
+_error = tables.error
