@@ -17,12 +17,12 @@ run: $(VENV)/.installed-run .env
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_demo
 	@echo
-	@echo "  Open http://127.0.0.1:8000/  (API docs: http://127.0.0.1:8000/api/docs/). Ctrl-C stops everything."
+	@echo "  http://127.0.0.1:8000/  ·  API: http://127.0.0.1:8000/api/docs/  ·  Ctrl-C: dừng tất cả (stops everything)"
 	@echo
 	exec $(BIN)/honcho --procfile Procfile start
 
 test: $(VENV)/.installed-dev
-	@scripts/system-packages.sh gettext
+	@scripts/system-packages.sh $(RUN_PACKAGES)
 	@$(MAKE) --no-print-directory messages
 	$(BIN)/pytest -m "not worker and not e2e" $(PYTEST_ARGS)
 
