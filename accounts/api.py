@@ -26,7 +26,6 @@ from accounts.roles import Role
 from accounts.scope import unit_in_scope, users_in_scope
 from accounts.serializers import (
     AuditEntrySerializer,
-    ImportErrorsSerializer,
     ImportResultSerializer,
     ImportUploadSerializer,
     JobSerializer,
@@ -165,7 +164,13 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
-        responses={200: ImportResultSerializer, 400: OpenApiResponse(ImportErrorsSerializer)},
+        responses={
+            200: ImportResultSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="`{\"errors\": [{line, field, message}]}` for the file's rows, or `{\"file\": [...]}`.",
+            ),
+        },
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_staff(self, request):

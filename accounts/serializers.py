@@ -59,7 +59,9 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    org_unit_name = serializers.CharField(source="org_unit.name", default=None, read_only=True)
+    org_unit_name = serializers.CharField(source="org_unit.name", default=None, read_only=True, allow_null=True)
+    # Plain text: an account may have no e-mail, and "" is no e-mail address.
+    email = serializers.CharField(read_only=True)
     roles = serializers.ListField(child=serializers.ChoiceField(choices=ROLES), read_only=True)
     hr_scope = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 

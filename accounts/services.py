@@ -70,13 +70,13 @@ def _move_org_unit(unit: OrgUnit, parent: OrgUnit | None) -> OrgUnit:
 @transaction.atomic
 def create_user(
     *, actor: User | None, username: str, full_name: str, email: str = "", password: str | None = None,
-    employee_code: str = "", org_unit: OrgUnit | None = None, position: str = "",
+    employee_code: str = "", org_unit: OrgUnit | None = None, position: str = "", is_active: bool = True,
     roles: Iterable[str] = (), hr_scope: Iterable[OrgUnit] = (),
 ) -> User:
     """Create an account. Without a password, the person is invited by e-mail to set one."""
     user = User(
         username=username, full_name=full_name, email=email, employee_code=employee_code,
-        org_unit=org_unit, position=position,
+        org_unit=org_unit, position=position, is_active=is_active,
     )
     if password:
         user.set_password(password)

@@ -9,8 +9,18 @@ from training import api as training_api
 from quizzes import api as quizzes_api
 from config.health import healthz
 
-router = DefaultRouter(trailing_slash=True)
-router.include_format_suffixes = False
+class Router(DefaultRouter):
+    """Ids are integers (API.md): anything else in their place is a 404 from the URL resolver."""
+
+    include_format_suffixes = False
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if not hasattr(viewset, "lookup_value_regex"):
+            viewset.lookup_value_regex = r"\d+"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+router = Router(trailing_slash=True)
 router.register("org-units", accounts_api.OrgUnitViewSet, basename="org-unit")
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("audit-log", accounts_api.AuditEntryViewSet, basename="audit-entry")
