@@ -256,11 +256,16 @@ def complete_lesson(*, user: User, lesson: Lesson) -> Enrollment:
     return enrollment
 
 
-@transaction.atomic
-def record_quiz_result(*, enrollment: Enrollment, passed: bool) -> Enrollment:
-    """Called by the quiz service when a learner's quiz grade is known."""
-    enrollment = Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
-    if passed and enrollment.quiz_passed_at is None:
+@transaction.atomic(savepoint=False)
+def record_quiz_result(*, user_id: int, course_id: int, passed: bool) -> Enrollment | None:
+    """Called by the quiz service when a learner's quiz grade is known; None when not enrolled."""
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",)).select_related("course")
+        .filter(user_id=user_id, course_id=course_id).first()
+    )
+    if enrollment is None or (passed and enrollment.quiz_passed_at is not None):
+        return enrollment  # nothing new: a completion, if due, was decided when the pass was first known
+    if passed:
         enrollment.quiz_passed_at = timezone.now()
         enrollment.save(update_fields=["quiz_passed_at", "updated_at"])
     elif not passed and enrollment.quiz_passed_at is not None and not enrollment.is_completed:
@@ -312,14 +317,13 @@ def completion_rule_holds(enrollment: Enrollment) -> bool:
     quiz_ok = enrollment.quiz_passed_at is not None
     if rule == Course.CompletionRule.QUIZ:
         return quiz_ok
-    lessons_ok = lessons_done(enrollment) >= Lesson.objects.filter(module__course=course).count()
+    lessons = Lesson.objects.filter(module__course=course).aggregate(
+        total=Count("pk"), done=Count("progress", filter=Q(progress__enrollment=enrollment))
+    )
+    lessons_ok = lessons["done"] >= lessons["total"]
     if rule == Course.CompletionRule.LESSONS:
         return lessons_ok
     return lessons_ok and (quiz_ok or not course.has_quiz())
-
-
-def lessons_done(enrollment: Enrollment) -> int:
-    return LessonProgress.objects.filter(enrollment=enrollment, lesson__module__course_id=enrollment.course_id).count()
 
 
 def evaluate_completion(enrollment: Enrollment) -> bool:

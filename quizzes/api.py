@@ -243,10 +243,17 @@ class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         quiz = self.get_object()
         self._require_teacher(quiz.course)
         stats, _created = QuizStatistics.objects.get_or_create(quiz=quiz)
-        if stats.stale:
+        if _scored_since(quiz, stats):
             compute_statistics.delay(quiz.pk)
             stats.refresh_from_db()
+        stats.stale = _scored_since(quiz, stats)
         return Response(StatisticsSerializer(stats).data)
+
+
+def _scored_since(quiz: Quiz, stats: QuizStatistics) -> bool:
+    """Whether attempts were scored after the statistics were computed (or they never were)."""
+    scored = quiz.attempts.filter(status=Attempt.Status.SCORED)
+    return stats.computed_at is None or scored.filter(scored_at__gt=stats.computed_at).exists()
 
 
 class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

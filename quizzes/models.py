@@ -249,7 +249,6 @@ class QuizStatistics(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     questions = models.JSONField(default=list)
     computed_at = models.DateTimeField(null=True, blank=True)
-    stale = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("quiz statistics")

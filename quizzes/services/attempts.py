@@ -22,7 +22,7 @@ from accounts.models import User
 from courses import services as course_services
 from courses.models import Enrollment
 from quizzes import scoring, snapshot
-from quizzes.models import Attempt, Question, Quiz, QuizStatistics, Response
+from quizzes.models import Attempt, Question, Quiz, Response
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +207,6 @@ def _total(attempt: Attempt, responses: list[Response]) -> None:
         attempt.passed = attempt.percent >= attempt.quiz.pass_percent
         attempt.scored_at = timezone.now()
     attempt.save(update_fields=["status", "score", "max_score", "percent", "passed", "scored_at"])
-    QuizStatistics.objects.filter(quiz_id=attempt.quiz_id).update(stale=True)
     if attempt.status == Attempt.Status.SCORED:
         apply_quiz_grade(quiz=attempt.quiz, user_id=attempt.user_id)
 
@@ -233,9 +232,8 @@ def quiz_grade(quiz: Quiz, user_id: int) -> Decimal | None:
 def apply_quiz_grade(*, quiz: Quiz, user_id: int) -> None:
     """Tell the course whether the learner passed; it completes the enrolment when its rule holds."""
     grade = quiz_grade(quiz, user_id)
-    enrollment = Enrollment.objects.filter(user_id=user_id, course_id=quiz.course_id).first()
-    if enrollment is not None and grade is not None:
-        course_services.record_quiz_result(enrollment=enrollment, passed=grade >= quiz.pass_percent)
+    if grade is not None:
+        course_services.record_quiz_result(user_id=user_id, course_id=quiz.course_id, passed=grade >= quiz.pass_percent)
 
 
 @transaction.atomic

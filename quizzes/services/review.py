@@ -67,6 +67,7 @@ def regrade_attempt(attempt: Attempt, current: dict[int, dict]) -> None:
 
 def compute_statistics(quiz: Quiz) -> QuizStatistics:
     """Item statistics from every scored attempt (Moodle's facility and discrimination indices)."""
+    started = timezone.now()  # an attempt scored while this runs makes the result stale at once
     attempts = {}
     for attempt_id, score, question_id, points, max_points, answer in Response.objects.filter(
         attempt__quiz=quiz, attempt__status=Attempt.Status.SCORED
@@ -80,7 +81,7 @@ def compute_statistics(quiz: Quiz) -> QuizStatistics:
             item["type"] = types.get(question_id)
     stats, _created = QuizStatistics.objects.update_or_create(
         quiz=quiz, defaults={"attempts": len(attempts), "questions": item_statistics(list(attempts.values())),
-                             "computed_at": timezone.now(), "stale": False},
+                             "computed_at": started},
     )
     return stats
 
