@@ -24,6 +24,7 @@ urlpatterns = [
     path("attempts/<int:pk>/result/", results.attempt_result, name="attempt-result"),
     path("grading/", grading.grading_page, name="grading"),
     path("check-in/", checkin.check_in_page, name="check-in"),
+    path("sessions/<int:pk>/screen/", checkin.session_screen, name="session-screen"),
     path("responses/<int:pk>/grade", grading.grade, name="grade-response"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -6,6 +6,7 @@ read, searched and filtered.
 """
 
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from training import services
@@ -75,11 +76,16 @@ class EventAdmin(TaughtEventsMixin, admin.ModelAdmin):
 
 @admin.register(Session)
 class SessionAdmin(TaughtEventsMixin, admin.ModelAdmin):
-    list_display = ["title", "event", "starts_at", "ends_at"]
+    list_display = ["title", "event", "starts_at", "ends_at", "check_in_screen"]
     list_select_related = ["event"]
     list_filter = ["event__kind"]
     search_fields = ["title", "event__title"]
     autocomplete_fields = ["event"]
+
+    @admin.display(description=_("Check-in screen"))
+    def check_in_screen(self, session):
+        # The page lives in the web UI (frontend), which this app does not import.
+        return format_html('<a href="/sessions/{}/screen/" target="_blank">{}</a>', session.pk, _("Show QR code"))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -1,10 +1,13 @@
 """Self check-in from a phone: the session screen's QR code opens this page with its code."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from training import checkin, services
+from training.api import check_in_url
 from training.models import Session
 
 
@@ -29,3 +32,21 @@ def _check_in(user, code: str) -> dict:
         return {"error": _("You are not on the roster of this class or conference. Ask its instructors to add you."),
                 "status": 403}
     return {"record": record, "created": created}
+
+
+@login_required
+def session_screen(request, pk: int):
+    """The session's screen for the room: a QR code that changes every few seconds, for phones to scan.
+
+    The page reloads itself as the code rotates (no JavaScript needed); only the
+    instructors of the class or conference may show it.
+    """
+    session = get_object_or_404(Session.objects.select_related("event"), pk=pk)
+    if not session.event.is_taught_by(request.user):
+        raise PermissionDenied(_("Only the instructors of this class or conference can show its check-in code."))
+    code = checkin.current_code(session.pk, at=checkin.now(), secret=settings.SECRET_KEY,
+                                rotate_seconds=settings.CHECKIN_ROTATE_SECONDS)
+    seconds = max(1, int((code.rotates_at - checkin.now()).total_seconds()) + 1)
+    context = {"session": session, "event": session.event, "url": check_in_url(code.code), "refresh": seconds,
+               "stamp": code.code.rsplit(".", 1)[-1][:8]}
+    return render(request, "frontend/session_screen.html", context)

@@ -62,3 +62,14 @@ def test_unknown_pages_and_refusals_have_the_platforms_look(learner, client):
     client.force_login(learner)
     missing = client.get("/no-such-page/")
     assert missing.status_code == 404 and "Không tìm thấy trang".encode() in missing.content
+
+
+def test_the_session_screen_shows_a_rotating_qr_to_its_instructors_only(session, learner):
+    instructor = session.event.instructors.first()
+    page = signed_in(instructor).get(f"/sessions/{session.pk}/screen/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"/api/v1/sessions/{session.pk}/check-in-qr/" in html and 'http-equiv="refresh"' in html
+    qr = signed_in(instructor).get(f"/api/v1/sessions/{session.pk}/check-in-qr/")
+    assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
+    assert signed_in(learner).get(f"/sessions/{session.pk}/screen/").status_code == 403
