@@ -72,4 +72,6 @@ def test_the_session_screen_shows_a_rotating_qr_to_its_instructors_only(session,
     assert f"/api/v1/sessions/{session.pk}/check-in-qr/" in html and 'http-equiv="refresh"' in html
     qr = signed_in(instructor).get(f"/api/v1/sessions/{session.pk}/check-in-qr/")
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
-    assert signed_in(learner).get(f"/sessions/{session.pk}/screen/").status_code == 403
+    refused = signed_in(learner).get(f"/sessions/{session.pk}/screen/")
+    assert refused.status_code == 403
+    assert "Chỉ giảng viên của lớp học hoặc hội nghị này" in refused.content.decode()
