@@ -110,11 +110,14 @@ class Worker:
         self.process.wait()
 
     def stop(self) -> None:
+        """SIGTERM to the worker and its pool children, so no connection to the test database is left."""
+        import os
+        import signal
         import subprocess
 
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.terminate()
+        os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
