@@ -188,6 +188,7 @@ QUIZ_RESCORE_AFTER_SECONDS = env_int("QUIZ_RESCORE_AFTER_SECONDS", 60)
 PERSONAL_DATA_EXPORTERS = [
     "accounts.personal_data.export_account",
     "courses.personal_data.export_learning",
+    "quizzes.personal_data.export_attempts",
     "training.personal_data.export_attendance",
 ]
 # Called with the ids of people who were created in, imported into or moved to a

@@ -117,3 +117,12 @@ def test_statistics_per_question(course, bank, enrolled, instructor, outsider):
     assert single["discrimination"] == 100.0
     assert sum(single["choices"].values()) == 1
     assert client_for(enrolled).get(f"/api/v1/quizzes/{quiz.pk}/statistics/").status_code == 403
+
+
+def test_a_learner_downloads_their_attempts_with_their_personal_data(course, bank, enrolled):
+    import json
+
+    finished_attempt(make_quiz(course, bank), enrolled)
+    data = json.loads(client_for(enrolled).get("/api/v1/me/data/").content)
+    assert [item["status"] for item in data["quiz_attempts"]] == ["scored"]
+    assert data["quiz_attempts"][0]["answers"]
