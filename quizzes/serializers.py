@@ -101,6 +101,10 @@ class QuizSerializer(serializers.ModelSerializer):
         if category is not None and bank is not None and category.bank_id != bank.pk:
             raise serializers.ValidationError({"category": [_("The category belongs to another bank.")]})
         opens, closes = attrs.get("opens_at"), attrs.get("closes_at")
+        for field, moment in (("opens_at", opens), ("closes_at", closes)):
+            # Other years are typing mistakes; before 1906 the province's clock was not UTC+7 either.
+            if moment is not None and not 2000 <= moment.year <= 2100:
+                raise serializers.ValidationError({field: [_("Give a date from 2000 to 2100.")]})
         if opens and closes and closes <= opens:
             raise serializers.ValidationError({"closes_at": [_("The quiz must close after it opens.")]})
         return attrs

@@ -164,3 +164,8 @@ def test_grading_methods(course, bank, enrolled, method, expected):
         attempt, _created = services.start_attempt(user=enrolled, quiz=quiz)
         Attempt.objects.filter(pk=attempt.pk).update(status="scored", percent=Decimal(percent))
     assert services.quiz_grade(quiz, enrolled.pk) == Decimal(expected)
+
+
+def test_quiz_times_outside_2000_to_2100_are_refused(quiz, instructor):
+    response = client_for(instructor).patch(f"/api/v1/quizzes/{quiz.pk}/", {"opens_at": "0004-10-30T20:39:52Z"})
+    assert response.status_code == 400 and "opens_at" in response.json()
