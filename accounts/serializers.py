@@ -110,11 +110,6 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HealthSerializer(serializers.Serializer):
-    database = serializers.CharField()
-    broker = serializers.CharField()
-
-
 class JobSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
 

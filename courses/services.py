@@ -277,23 +277,12 @@ def record_quiz_result(*, user_id: int, course_id: int, passed: bool) -> Enrollm
 
 
 @transaction.atomic
-def record_attendance_result(*, user: User, course: Course, attended: bool) -> Enrollment | None:
-    """Called by the training service when a person's attendance rule for a linked course is decided."""
-    enrollment = Enrollment.objects.select_for_update().select_related("course").filter(user=user, course=course).first()
-    if enrollment is None:
-        return None
-    enrollment.attendance_met_at = timezone.now() if attended else None
-    enrollment.save(update_fields=["attendance_met_at", "updated_at"])
-    evaluate_completion(enrollment)
-    return enrollment
-
-
-@transaction.atomic
 def record_attendance_results(*, course: Course, results: dict[int, bool]) -> int:
-    """`record_attendance_result` for many people of one course in a few statements.
+    """Called by the training service with the attendance results of people of one course.
 
-    `results` maps user ids to whether they met the attendance rule. For a course
-    completed by attendance, those who met it are completed now; returns how many.
+    `results` maps user ids to whether they met the attendance rule of a linked
+    class or conference. For a course completed by attendance, those who met it
+    are completed now; returns how many.
     """
     now = timezone.now()
     enrollments = Enrollment.objects.filter(course=course)

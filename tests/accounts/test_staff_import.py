@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher, PBKDF2PasswordHash
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from accounts import staff_import, tables
+from accounts import tables
 from accounts.models import AuditEntry, User
 from accounts.staff_import import StaffImportError, import_staff, parse_staff_file
 from courses import services as courses

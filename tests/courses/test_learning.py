@@ -150,7 +150,7 @@ def test_attendance_rule_completes_on_the_attendance_result(course, learner):
     course.completion_rule = Course.CompletionRule.ATTENDANCE
     course.save()
     enrollment = services.enroll(user=learner, course=course)
-    services.record_attendance_result(user=learner, course=course, attended=True)
+    assert services.record_attendance_results(course=course, results={learner.pk: True}) == 1
     assert Enrollment.objects.get(pk=enrollment.pk).is_completed
 
 

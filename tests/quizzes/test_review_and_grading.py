@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import Job
 from courses.models import Enrollment
 from quizzes import services
-from quizzes.formats import ParsedAnswer, ParsedQuestion
+from quizzes.formats import ParsedQuestion
 from quizzes.models import Attempt, Choice, Question, Response
 from tests.conftest import client_for
 from tests.quizzes.conftest import make_quiz
