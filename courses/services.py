@@ -257,23 +257,37 @@ def complete_lesson(*, user: User, lesson: Lesson) -> Enrollment:
 
 
 @transaction.atomic(savepoint=False)
-def record_quiz_result(*, user_id: int, course_id: int, passed: bool) -> Enrollment | None:
-    """Called by the quiz service when a learner's quiz grade is known; None when not enrolled."""
-    enrollment = (
-        Enrollment.objects.select_for_update(of=("self",)).select_related("course")
-        .filter(user_id=user_id, course_id=course_id).first()
+def record_quiz_results(*, course: Course, results: dict[int, bool]) -> int:
+    """Called by the quiz service with learners' quiz grades in one course: user id -> passed.
+
+    A pass is recorded when first known, and completes the enrolments whose rule
+    now holds; returns how many. A regrade can take a pass back, never a completion.
+    """
+    now = timezone.now()
+    enrollments = Enrollment.objects.filter(course=course)
+    failed = [user_id for user_id, passed in results.items() if not passed]
+    if failed:
+        enrollments.filter(user_id__in=failed, quiz_passed_at__isnull=False, status=Enrollment.Status.ENROLLED).update(
+            quiz_passed_at=None, updated_at=now
+        )
+    newly_passed = list(
+        enrollments.filter(user_id__in=[user_id for user_id, passed in results.items() if passed],
+                           quiz_passed_at__isnull=True).values_list("pk", flat=True)
     )
-    if enrollment is None or (passed and enrollment.quiz_passed_at is not None):
-        return enrollment  # nothing new: a completion, if due, was decided when the pass was first known
-    if passed:
-        enrollment.quiz_passed_at = timezone.now()
-        enrollment.save(update_fields=["quiz_passed_at", "updated_at"])
-    elif not passed and enrollment.quiz_passed_at is not None and not enrollment.is_completed:
-        # A regrade can take a pass back, but never a completion.
-        enrollment.quiz_passed_at = None
-        enrollment.save(update_fields=["quiz_passed_at", "updated_at"])
-    evaluate_completion(enrollment)
-    return enrollment
+    if not newly_passed:
+        return 0  # nothing new: a completion, if due, was decided when the pass was first known
+    enrollments.filter(pk__in=newly_passed).update(quiz_passed_at=now, updated_at=now)
+    if course.completion_rule == Course.CompletionRule.QUIZ:
+        due = newly_passed
+    elif course.completion_rule == Course.CompletionRule.LESSONS_AND_QUIZ:
+        due = [pk for pk, total, done in with_progress(enrollments.filter(pk__in=newly_passed))
+               .values_list("pk", "lessons_total", "lessons_done") if done >= total]
+    else:
+        return 0
+    # The certificates issue plugs in here as well, for the people just completed.
+    return enrollments.filter(pk__in=due, status=Enrollment.Status.ENROLLED).update(
+        status=Enrollment.Status.COMPLETED, completed_at=now, credited_hours=course.hours, updated_at=now
+    )
 
 
 @transaction.atomic

@@ -281,7 +281,7 @@ class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         data = AnswersSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            attempt = services.save_answers(attempt=Attempt(pk=pk), user=request.user,
+            attempt = services.save_answers(attempt=Attempt(pk=int(pk)), user=request.user,
                                             answers=data.validated_data["answers"])
         except Attempt.DoesNotExist:
             raise exceptions.NotFound() from None
@@ -293,7 +293,7 @@ class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         try:
-            attempt = services.submit_attempt(attempt=Attempt(pk=pk), user=request.user)
+            attempt = services.submit_attempt(attempt=Attempt(pk=int(pk)), user=request.user)
         except Attempt.DoesNotExist:
             raise exceptions.NotFound() from None
         return Response({"id": attempt.pk, "status": "submitted"}, status=status.HTTP_202_ACCEPTED)

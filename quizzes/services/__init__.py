@@ -2,15 +2,17 @@
 
 from quizzes.services.attempts import (  # noqa: F401
     QuizError,
-    apply_quiz_grade,
+    apply_quiz_grades,
     close_expired_attempts,
     enqueue_scoring,
     grade_response,
     question_pool,
     quiz_grade,
+    quiz_grades,
     requeue_unscored,
     save_answers,
     score_attempt,
+    score_submitted,
     start_attempt,
     submit_attempt,
 )

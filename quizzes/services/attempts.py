@@ -7,14 +7,16 @@ or a sweep never scores twice. A periodic sweep closes attempts past their
 deadline and re-enqueues submitted attempts that were not scored in time.
 """
 
+import json
 import logging
 import random
 from datetime import timedelta
 from decimal import Decimal
+from functools import cache as once
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +27,8 @@ from quizzes import scoring, snapshot
 from quizzes.models import Attempt, Question, Quiz, Response
 
 logger = logging.getLogger(__name__)
+
+SCORING_BATCH = 200  # attempts scored together by one task, when that many wait
 
 
 class QuizError(Exception):
@@ -68,29 +72,31 @@ def draw(quiz: Quiz, pool: list[dict], rng: random.Random) -> list[dict]:
 def start_attempt(*, user: User, quiz: Quiz) -> tuple[Attempt, bool]:
     """Start an attempt, or return the one in progress (and whether it is new).
 
-    Fixes the questions, their order and the deadline once.
+    Fixes the questions, their order and the deadline once. Exam-day hot path:
+    one statement reads the enrolment and the learner's attempts, one inserts.
     """
     now = timezone.now()
-    attempts = list(Attempt.objects.filter(quiz=quiz, user=user).only("id", "number", "status"))
-    for attempt in attempts:
-        if attempt.status == Attempt.Status.IN_PROGRESS:
-            return Attempt.objects.get(pk=attempt.pk), False
-    if not Enrollment.objects.filter(user=user, course_id=quiz.course_id).exists():
+    with connection.cursor() as cursor:
+        cursor.execute(_sql_learner_state(), {"quiz": quiz.pk, "user": user.pk, "course": quiz.course_id})
+        enrolled, used, last_number, open_id = cursor.fetchone()
+    if open_id is not None:
+        return Attempt.objects.get(pk=open_id), False
+    if not enrolled:
         raise QuizError(_("Enrol in the course to take its quiz."), status=403)
     if not quiz.is_open(now):
         raise QuizError(_("The quiz is not open now."), status=409)
-    if quiz.max_attempts is not None and len(attempts) >= quiz.max_attempts:
+    if quiz.max_attempts is not None and used >= quiz.max_attempts:
         raise QuizError(_("You have used all the attempts allowed."), status=409)
     pool = question_pool(quiz)
     if not pool:
         raise QuizError(_("The quiz has no questions yet."), status=409)
     attempt = Attempt(
-        quiz=quiz, user=user, number=max((a.number for a in attempts), default=0) + 1, started_at=now,
+        quiz=quiz, user=user, number=(last_number or 0) + 1, started_at=now,
         deadline=_deadline(quiz, now), questions=draw(quiz, pool, random.Random()),
     )
     try:
         with transaction.atomic():
-            attempt.save()
+            attempt.save(force_insert=True)
     except IntegrityError:
         # Two starts at once: the other one won; return its attempt.
         return Attempt.objects.get(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS), False
@@ -111,17 +117,28 @@ def save_answers(*, attempt: Attempt, answers: dict, user: User | None = None) -
     """Merge answers into what was saved; refused once submitted or past the deadline.
 
     With `user`, only that person's attempt is found (Attempt.DoesNotExist otherwise).
+    Exam-day hot path: one locking read, one write.
     """
-    attempt = _locked(attempt.pk, user)
-    if not attempt.is_open:
-        raise QuizError(_("This attempt was already submitted."), status=409)
-    if attempt.past_deadline(timezone.now() - timedelta(seconds=settings.QUIZ_DEADLINE_GRACE_SECONDS)):
-        raise QuizError(_("The time for this attempt is over; answers sent now are not saved."), status=409)
-    errors = answer_errors(attempt, answers)
-    if errors:
-        raise QuizError(errors, status=400)
-    attempt.answers = {**attempt.answers, **{str(key): value for key, value in answers.items()}}
-    attempt.save(update_fields=["answers"])
+    cutoff = timezone.now() - timedelta(seconds=settings.QUIZ_DEADLINE_GRACE_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(_sql_lock_for_answers(user is not None), {
+            "id": attempt.pk, "user": user.pk if user else None,
+            "cutoff": connection.ops.adapt_datetimefield_value(cutoff),
+        })
+        row = cursor.fetchone()
+        if row is None:
+            raise Attempt.DoesNotExist
+        status, expired, questions, saved = row
+        if status != Attempt.Status.IN_PROGRESS:
+            raise QuizError(_("This attempt was already submitted."), status=409)
+        if expired:
+            raise QuizError(_("The time for this attempt is over; answers sent now are not saved."), status=409)
+        attempt.questions, attempt.status = _json(questions), status
+        errors = answer_errors(attempt, answers)
+        if errors:
+            raise QuizError(errors, status=400)
+        attempt.answers = {**_json(saved), **{str(key): value for key, value in answers.items()}}
+        cursor.execute(_sql_save_answers(), {"id": attempt.pk, "answers": _json_value(attempt.answers)})
     return attempt
 
 
@@ -138,26 +155,19 @@ def answer_errors(attempt: Attempt, answers: dict) -> dict:
 
 
 def submit_attempt(*, attempt: Attempt, user: User | None = None) -> Attempt:
-    """Store the attempt as submitted, then enqueue its scoring. Submitting again changes nothing."""
-    with transaction.atomic():
-        attempt = _locked(attempt.pk, user)
-        if attempt.is_open:
-            _mark_submitted(attempt)
+    """Store the attempt as submitted, then enqueue its scoring. Submitting again changes nothing.
+
+    With `user`, only that person's attempt is found (Attempt.DoesNotExist otherwise).
+    Exam-day hot path: one conditional update; the status check makes it happen once.
+    """
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_sql_submit(user is not None), {"id": attempt.pk, "user": user.pk if user else None, "now": now})
+        if cursor.rowcount:
             transaction.on_commit(lambda: enqueue_scoring(attempt.pk), robust=True)
+        elif not Attempt.objects.filter(pk=attempt.pk, **({"user": user} if user else {})).exists():
+            raise Attempt.DoesNotExist
     return attempt
-
-
-def _locked(attempt_id: int, user: User | None) -> Attempt:
-    attempts = Attempt.objects.select_for_update()
-    return attempts.get(pk=attempt_id) if user is None else attempts.get(pk=attempt_id, user=user)
-
-
-def _mark_submitted(attempt: Attempt) -> None:
-    now = timezone.now()
-    attempt.status = Attempt.Status.SUBMITTED
-    attempt.submitted_at = now
-    attempt.scoring_enqueued_at = now
-    attempt.save(update_fields=["status", "submitted_at", "scoring_enqueued_at"])
 
 
 def enqueue_scoring(attempt_id: int) -> None:
@@ -173,67 +183,109 @@ def enqueue_scoring(attempt_id: int) -> None:
 # Scoring and grading -------------------------------------------------------
 
 
-@transaction.atomic
 def score_attempt(attempt_id: int) -> bool:
-    """Score a submitted attempt exactly once; returns whether this call scored it."""
-    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").filter(pk=attempt_id).first()
-    if attempt is None or attempt.status != Attempt.Status.SUBMITTED:
-        return False
-    responses = []
-    for position, data in enumerate(attempt.questions):
-        answer = attempt.answers.get(str(data["id"]))
-        result = scoring.score(data, answer)
-        responses.append(Response(
-            attempt=attempt, question_id=data["id"], position=position, answer=answer, fraction=result.fraction,
-            points=result.points, max_points=result.max_points, feedback=result.feedback,
-        ))
+    """Score the attempt if it still waits, with others waiting beside it; whether this call scored it."""
+    return attempt_id in score_submitted(first=attempt_id)
+
+
+@transaction.atomic
+def score_submitted(*, first: int | None = None, limit: int = SCORING_BATCH) -> set[int]:
+    """Score up to `limit` submitted attempts, `first` among them if it still waits; returns their ids.
+
+    The rows are locked and skipped by other workers (SKIP LOCKED), and only
+    `submitted` ones are taken, so no attempt is ever scored twice. The writes are
+    one insert of every response and one update of every attempt, whatever the batch.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_sql_claim_submitted(), {"first": first or 0, "limit": limit})
+        claimed = cursor.fetchall()
+    if not claimed:
+        return set()
+    quizzes = Quiz.objects.select_related("course").in_bulk({quiz_id for _id, quiz_id, *_rest in claimed})
+    responses, totals, graded = [], [], {}
+    now = timezone.now()
+    for attempt_id, quiz_id, user_id, questions, answers in claimed:
+        answers = _json(answers)
+        rows = []
+        for position, data in enumerate(_json(questions)):
+            answer = answers.get(str(data["id"]))
+            result = scoring.score(data, answer)
+            rows.append(Response(
+                attempt_id=attempt_id, question_id=data["id"], position=position, answer=answer,
+                fraction=result.fraction, points=result.points, max_points=result.max_points, feedback=result.feedback,
+            ))
+        responses += rows
+        total = summarize(rows, quizzes[quiz_id].pass_percent)
+        totals.append((*total, now if total[0] == Attempt.Status.SCORED else None, attempt_id))
+        if total[0] == Attempt.Status.SCORED:
+            graded.setdefault(quiz_id, set()).add(user_id)
     Response.objects.bulk_create(responses)
-    _total(attempt, responses)
-    return True
+    with connection.cursor() as cursor:
+        cursor.executemany(_sql_write_total(), [
+            (status, score, max_score, percent, passed, connection.ops.adapt_datetimefield_value(scored_at), pk)
+            for status, score, max_score, percent, passed, scored_at, pk in totals
+        ])
+    for quiz_id, user_ids in graded.items():
+        apply_quiz_grades(quiz=quizzes[quiz_id], user_ids=user_ids)
+    return {attempt_id for attempt_id, *_rest in claimed}
+
+
+def summarize(responses: list[Response], pass_percent: Decimal) -> tuple:
+    """(status, score, max score, percent, passed) of an attempt from its responses."""
+    max_score = sum((response.max_points for response in responses), Decimal("0"))
+    if any(response.points is None for response in responses):
+        return Attempt.Status.NEEDS_GRADING, None, max_score, None, None
+    score = sum((response.points for response in responses), Decimal("0"))
+    percent = (score / max_score * 100).quantize(Decimal("0.01")) if max_score else Decimal("0")
+    return Attempt.Status.SCORED, score, max_score, percent, percent >= pass_percent
 
 
 def _total(attempt: Attempt, responses: list[Response]) -> None:
-    """Sum the responses into the attempt; when nothing waits for grading, apply the quiz grade."""
-    attempt.max_score = sum((response.max_points for response in responses), Decimal("0"))
-    if any(response.points is None for response in responses):
-        attempt.status = Attempt.Status.NEEDS_GRADING
-        attempt.score = attempt.percent = attempt.passed = None
-    else:
-        attempt.status = Attempt.Status.SCORED
-        attempt.score = sum((response.points for response in responses), Decimal("0"))
-        attempt.percent = (
-            (attempt.score / attempt.max_score * 100).quantize(Decimal("0.01")) if attempt.max_score else Decimal("0")
-        )
-        attempt.passed = attempt.percent >= attempt.quiz.pass_percent
+    """Sum the responses into one attempt; when nothing waits for grading, apply the quiz grade."""
+    attempt.status, attempt.score, attempt.max_score, attempt.percent, attempt.passed = summarize(
+        responses, attempt.quiz.pass_percent
+    )
+    if attempt.status == Attempt.Status.SCORED:
         attempt.scored_at = timezone.now()
     attempt.save(update_fields=["status", "score", "max_score", "percent", "passed", "scored_at"])
     if attempt.status == Attempt.Status.SCORED:
-        apply_quiz_grade(quiz=attempt.quiz, user_id=attempt.user_id)
+        apply_quiz_grades(quiz=attempt.quiz, user_ids=[attempt.user_id])
+
+
+def grade_by_method(method: str, percents: list[Decimal]) -> Decimal:
+    """The quiz grade from the percents of the scored attempts, in attempt order."""
+    if method == Quiz.GradingMethod.FIRST:
+        return percents[0]
+    if method == Quiz.GradingMethod.LAST:
+        return percents[-1]
+    if method == Quiz.GradingMethod.AVERAGE:
+        return (sum(percents, Decimal("0")) / len(percents)).quantize(Decimal("0.01"))
+    return max(percents)
+
+
+def quiz_grades(quiz: Quiz, user_ids) -> dict[int, Decimal]:
+    """Each learner's percent on the quiz by its grading method; learners with no scored attempt are left out."""
+    percents: dict[int, list[Decimal]] = {}
+    for user_id, percent in (
+        Attempt.objects.filter(quiz=quiz, user_id__in=list(user_ids), status=Attempt.Status.SCORED)
+        .order_by("number").values_list("user_id", "percent")
+    ):
+        percents.setdefault(user_id, []).append(percent)
+    return {user_id: grade_by_method(quiz.grading_method, values) for user_id, values in percents.items()}
 
 
 def quiz_grade(quiz: Quiz, user_id: int) -> Decimal | None:
     """The learner's percent on the quiz by its grading method; None before any scored attempt."""
-    scored = list(
-        Attempt.objects.filter(quiz=quiz, user_id=user_id, status=Attempt.Status.SCORED)
-        .order_by("number").values_list("percent", flat=True)
-    )
-    if not scored:
-        return None
-    method = quiz.grading_method
-    if method == Quiz.GradingMethod.FIRST:
-        return scored[0]
-    if method == Quiz.GradingMethod.LAST:
-        return scored[-1]
-    if method == Quiz.GradingMethod.AVERAGE:
-        return (sum(scored, Decimal("0")) / len(scored)).quantize(Decimal("0.01"))
-    return max(scored)
+    return quiz_grades(quiz, [user_id]).get(user_id)
 
 
-def apply_quiz_grade(*, quiz: Quiz, user_id: int) -> None:
-    """Tell the course whether the learner passed; it completes the enrolment when its rule holds."""
-    grade = quiz_grade(quiz, user_id)
-    if grade is not None:
-        course_services.record_quiz_result(user_id=user_id, course_id=quiz.course_id, passed=grade >= quiz.pass_percent)
+def apply_quiz_grades(*, quiz: Quiz, user_ids) -> None:
+    """Tell the course who passed; it completes the enrolments whose rule now holds."""
+    grades = quiz_grades(quiz, user_ids)
+    if grades:
+        course_services.record_quiz_results(
+            course=quiz.course, results={user_id: grade >= quiz.pass_percent for user_id, grade in grades.items()}
+        )
 
 
 @transaction.atomic
@@ -285,3 +337,71 @@ def requeue_unscored(now=None) -> int:
     for pk in stale:
         enqueue_scoring(pk)
     return len(stale)
+
+
+# The SQL of the exam-day hot path ---------------------------------------------
+# Fixed statements, built once per process: on this hardware building an ORM
+# query costs more than running it, and these run thousands of times a minute.
+
+IN_PROGRESS, SUBMITTED = Attempt.Status.IN_PROGRESS.value, Attempt.Status.SUBMITTED.value
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@once
+def _sql_learner_state() -> str:
+    mine = f"FROM {_table(Attempt)} WHERE quiz_id = %(quiz)s AND user_id = %(user)s"
+    return (
+        f"SELECT EXISTS (SELECT 1 FROM {_table(Enrollment)} WHERE user_id = %(user)s AND course_id = %(course)s), "
+        f"(SELECT COUNT(*) {mine}), (SELECT MAX(number) {mine}), (SELECT id {mine} AND status = '{IN_PROGRESS}')"
+    )
+
+
+@once
+def _sql_lock_for_answers(by_user: bool) -> str:
+    return (
+        f"SELECT status, deadline IS NOT NULL AND deadline < %(cutoff)s, questions, answers FROM {_table(Attempt)} "
+        f"WHERE id = %(id)s{' AND user_id = %(user)s' if by_user else ''}"
+        f"{' FOR UPDATE' if connection.features.has_select_for_update else ''}"
+    )
+
+
+@once
+def _sql_save_answers() -> str:
+    return f"UPDATE {_table(Attempt)} SET answers = %(answers)s WHERE id = %(id)s"
+
+
+@once
+def _sql_submit(by_user: bool) -> str:
+    return (
+        f"UPDATE {_table(Attempt)} SET status = '{SUBMITTED}', submitted_at = %(now)s, scoring_enqueued_at = %(now)s "
+        f"WHERE id = %(id)s{' AND user_id = %(user)s' if by_user else ''} AND status = '{IN_PROGRESS}'"
+    )
+
+
+@once
+def _sql_claim_submitted() -> str:
+    return (
+        f"SELECT id, quiz_id, user_id, questions, answers FROM {_table(Attempt)} WHERE status = '{SUBMITTED}' "
+        "ORDER BY CASE WHEN id = %(first)s THEN 0 ELSE 1 END, id LIMIT %(limit)s"
+        f"{' FOR UPDATE SKIP LOCKED' if connection.features.has_select_for_update_skip_locked else ''}"
+    )
+
+
+@once
+def _sql_write_total() -> str:
+    return (
+        f"UPDATE {_table(Attempt)} SET status = %s, score = %s, max_score = %s, percent = %s, passed = %s, "
+        "scored_at = %s WHERE id = %s"
+    )
+
+
+def _json(value):
+    """A JSON column as read by a plain cursor: text on SQLite and (through Django) on PostgreSQL."""
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def _json_value(value):
+    return Attempt._meta.get_field("answers").get_db_prep_save(value, connection)

@@ -142,7 +142,7 @@ def test_lessons_and_quiz_waits_for_the_quiz_only_when_there_is_one(course, lear
     for lesson in course.modules.first().lessons.all():
         services.complete_lesson(user=learner, lesson=lesson)
     assert not Enrollment.objects.get(pk=enrollment.pk).is_completed
-    services.record_quiz_result(user_id=learner.pk, course_id=course.pk, passed=True)
+    assert services.record_quiz_results(course=course, results={learner.pk: True}) == 1
     assert Enrollment.objects.get(pk=enrollment.pk).is_completed
 
 
