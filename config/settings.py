@@ -182,6 +182,7 @@ DUE_REMINDER_DAYS = [int(days) for days in env_list("DUE_REMINDER_DAYS", "7,1,0"
 # (network latency); submitted attempts not scored after this long are enqueued again.
 QUIZ_DEADLINE_GRACE_SECONDS = env_int("QUIZ_DEADLINE_GRACE_SECONDS", 0)
 QUIZ_RESCORE_AFTER_SECONDS = env_int("QUIZ_RESCORE_AFTER_SECONDS", 60)
+QUIZ_SCORING_BATCH = env_int("QUIZ_SCORING_BATCH", 200)
 
 # Each app names its own exporter here, so `GET /api/v1/me/data/` gathers what
 # every app holds about a person without a lower app importing a higher one.

@@ -28,7 +28,6 @@ from quizzes.models import Attempt, Question, Quiz, Response
 
 logger = logging.getLogger(__name__)
 
-SCORING_BATCH = 200  # attempts scored together by one task, when that many wait
 
 
 class QuizError(Exception):
@@ -185,19 +184,19 @@ def enqueue_scoring(attempt_id: int) -> None:
 
 def score_attempt(attempt_id: int) -> bool:
     """Score the attempt if it still waits, with others waiting beside it; whether this call scored it."""
-    return attempt_id in score_submitted(first=attempt_id)
+    return int(attempt_id) in score_submitted(first=int(attempt_id))
 
 
 @transaction.atomic
-def score_submitted(*, first: int | None = None, limit: int = SCORING_BATCH) -> set[int]:
-    """Score up to `limit` submitted attempts, `first` among them if it still waits; returns their ids.
+def score_submitted(*, first: int | None = None, limit: int | None = None) -> set[int]:
+    """Score up to `limit` (QUIZ_SCORING_BATCH) submitted attempts, `first` among them if it waits; their ids.
 
     The rows are locked and skipped by other workers (SKIP LOCKED), and only
     `submitted` ones are taken, so no attempt is ever scored twice. The writes are
     one insert of every response and one update of every attempt, whatever the batch.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_sql_claim_submitted(), {"first": first or 0, "limit": limit})
+        cursor.execute(_sql_claim_submitted(), {"first": first or 0, "limit": limit or settings.QUIZ_SCORING_BATCH})
         claimed = cursor.fetchall()
     if not claimed:
         return set()

@@ -53,8 +53,9 @@ def test_killing_the_worker_mid_scoring_loses_nothing_and_scores_nothing_twice(w
     questions = len(Attempt.objects.get(pk=ids[0]).questions)
     for pk in ids:
         score_attempt.delay(pk)
+    # Small batches, so that the kill lands in the middle of the work.
     worker = worker_factory(beat=True, QUIZ_SWEEP_SECONDS=2, QUIZ_RESCORE_AFTER_SECONDS=5,
-                            CELERY_VISIBILITY_TIMEOUT=10).start()
+                            CELERY_VISIBILITY_TIMEOUT=10, QUIZ_SCORING_BATCH=5).start()
     wait_for(lambda: Attempt.objects.filter(pk__in=ids, status="scored").count() >= 50, timeout=60,
              message="scoring to be under way")
     worker.kill()
