@@ -217,11 +217,12 @@ class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @action(detail=True, methods=["post"])
     def attempts(self, request, pk=None):
         """Start an attempt, or get back the one in progress."""
-        quiz = get_object_or_404(Quiz.objects.select_related("bank"), pk=pk)
         try:
-            attempt, created = services.start_attempt(user=request.user, quiz=quiz)
+            attempt, created = services.start_attempt(user=request.user, quiz=Quiz(pk=int(pk)))
+        except Quiz.DoesNotExist:
+            raise exceptions.NotFound() from None
         except services.QuizError as error:
-            if error.status == 403 and not self.get_queryset().filter(pk=quiz.pk).exists():
+            if error.status == 403 and not self.get_queryset().filter(pk=pk).exists():
                 raise exceptions.NotFound() from error
             return quiz_error_response(error)
         return Response(StartedAttemptSerializer(attempt).data, status=201 if created else 200)

@@ -10,6 +10,7 @@ deadline and re-enqueues submitted attempts that were not scored in time.
 import json
 import logging
 import random
+from contextlib import nullcontext
 from datetime import timedelta
 from decimal import Decimal
 from functools import cache as once
@@ -24,7 +25,7 @@ from accounts.models import User
 from courses import services as course_services
 from courses.models import Enrollment
 from quizzes import scoring, snapshot
-from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.models import Attempt, Question, QuestionBank, Quiz, Response
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +42,10 @@ class QuizError(Exception):
 # The question pool -------------------------------------------------------
 
 
-def question_pool(quiz: Quiz) -> list[dict]:
+def question_pool(quiz: Quiz, bank_version: int | None = None) -> list[dict]:
     """Every question the quiz draws from, as snapshot data; cached until the bank changes."""
-    key = f"quiz-pool:{quiz.pk}:{quiz.bank.version}:{quiz.category_id}:{quiz.updated_at.timestamp()}"
+    version = quiz.bank.version if bank_version is None else bank_version
+    key = f"quiz-pool:{quiz.pk}:{version}:{quiz.category_id}:{quiz.updated_at.timestamp()}"
     pool = cache.get(key)
     if pool is None:
         questions = Question.objects.filter(bank_id=quiz.bank_id).prefetch_related("choices").order_by("id")
@@ -72,29 +74,31 @@ def start_attempt(*, user: User, quiz: Quiz) -> tuple[Attempt, bool]:
     """Start an attempt, or return the one in progress (and whether it is new).
 
     Fixes the questions, their order and the deadline once. Exam-day hot path:
-    one statement reads the enrolment and the learner's attempts, one inserts.
+    one statement reads the quiz (only `quiz.pk` is used), the enrolment and the
+    learner's attempts, one inserts. Quiz.DoesNotExist when there is no such quiz.
     """
     now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(_sql_learner_state(), {"quiz": quiz.pk, "user": user.pk, "course": quiz.course_id})
-        enrolled, used, last_number, open_id = cursor.fetchone()
-    if open_id is not None:
-        return Attempt.objects.get(pk=open_id), False
-    if not enrolled:
+    quiz = next(iter(Quiz.objects.raw(_sql_quiz_for_learner(), {"quiz": quiz.pk, "user": user.pk})), None)
+    if quiz is None:
+        raise Quiz.DoesNotExist
+    if quiz.open_attempt is not None:
+        return Attempt.objects.get(pk=quiz.open_attempt), False
+    if not quiz.enrolled:
         raise QuizError(_("Enrol in the course to take its quiz."), status=403)
     if not quiz.is_open(now):
         raise QuizError(_("The quiz is not open now."), status=409)
-    if quiz.max_attempts is not None and used >= quiz.max_attempts:
+    if quiz.max_attempts is not None and quiz.attempts_used >= quiz.max_attempts:
         raise QuizError(_("You have used all the attempts allowed."), status=409)
-    pool = question_pool(quiz)
+    pool = question_pool(quiz, quiz.bank_version)
     if not pool:
         raise QuizError(_("The quiz has no questions yet."), status=409)
     attempt = Attempt(
-        quiz=quiz, user=user, number=(last_number or 0) + 1, started_at=now,
+        quiz=quiz, user=user, number=(quiz.last_number or 0) + 1, started_at=now,
         deadline=_deadline(quiz, now), questions=draw(quiz, pool, random.Random()),
     )
     try:
-        with transaction.atomic():
+        # On its own the insert is atomic; inside a transaction a savepoint keeps it usable after a conflict.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
             attempt.save(force_insert=True)
     except IntegrityError:
         # Two starts at once: the other one won; return its attempt.
@@ -350,11 +354,14 @@ def _table(model) -> str:
 
 
 @once
-def _sql_learner_state() -> str:
-    mine = f"FROM {_table(Attempt)} WHERE quiz_id = %(quiz)s AND user_id = %(user)s"
+def _sql_quiz_for_learner() -> str:
+    mine = f"FROM {_table(Attempt)} a WHERE a.quiz_id = q.id AND a.user_id = %(user)s"
     return (
-        f"SELECT EXISTS (SELECT 1 FROM {_table(Enrollment)} WHERE user_id = %(user)s AND course_id = %(course)s), "
-        f"(SELECT COUNT(*) {mine}), (SELECT MAX(number) {mine}), (SELECT id {mine} AND status = '{IN_PROGRESS}')"
+        f"SELECT q.*, b.version AS bank_version, "
+        f"EXISTS (SELECT 1 FROM {_table(Enrollment)} e WHERE e.user_id = %(user)s AND e.course_id = q.course_id) "
+        f"AS enrolled, (SELECT COUNT(*) {mine}) AS attempts_used, (SELECT MAX(a.number) {mine}) AS last_number, "
+        f"(SELECT a.id {mine} AND a.status = '{IN_PROGRESS}') AS open_attempt "
+        f"FROM {_table(Quiz)} q INNER JOIN {_table(QuestionBank)} b ON b.id = q.bank_id WHERE q.id = %(quiz)s"
     )
 
 

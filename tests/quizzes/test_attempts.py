@@ -72,6 +72,23 @@ def test_starting_again_returns_the_attempt_in_progress(quiz, enrolled):
     assert first.json()["questions"] == again.json()["questions"]
 
 
+def test_the_written_out_start_answer_is_what_its_declared_fields_give(course, bank, enrolled):
+    from rest_framework import serializers
+
+    from quizzes.serializers import StartedAttemptSerializer
+
+    for quiz in (make_quiz(course, bank, time_limit_minutes=30), make_quiz(course, bank)):
+        attempt, _created = services.start_attempt(user=enrolled, quiz=quiz)
+        services.save_answers(attempt=attempt, answers={str(attempt.questions[0]["id"]): None})
+        attempt = Attempt.objects.get(pk=attempt.pk)
+        serializer = StartedAttemptSerializer(attempt)
+        assert serializer.data == serializers.ModelSerializer.to_representation(serializer, attempt)
+
+
+def test_a_missing_quiz_is_404(enrolled):
+    assert client_for(enrolled).post("/api/v1/quizzes/999999/attempts/").status_code == 404
+
+
 def test_a_learner_not_enrolled_cannot_start(quiz, outsider):
     assert client_for(outsider).post(f"/api/v1/quizzes/{quiz.pk}/attempts/").status_code == 404
 
