@@ -115,34 +115,44 @@ def _deadline(quiz: Quiz, now):
     return min(candidates) if candidates else None
 
 
-@transaction.atomic
 def save_answers(*, attempt: Attempt, answers: dict, user: User | None = None) -> Attempt:
     """Merge answers into what was saved; refused once submitted or past the deadline.
 
     With `user`, only that person's attempt is found (Attempt.DoesNotExist otherwise).
-    Exam-day hot path: one locking read, one write.
+    Exam-day hot path, no transaction: one read to check the answers against the
+    questions, then one update that merges them in the database (so two saves at
+    once both count) and only while the attempt is open and in time. An answer
+    sent as null is removed: an empty answer is no answer.
     """
-    cutoff = timezone.now() - timedelta(seconds=settings.QUIZ_DEADLINE_GRACE_SECONDS)
+    params = {"id": attempt.pk, "user": user.pk if user else None, "cutoff": connection.ops.adapt_datetimefield_value(
+        timezone.now() - timedelta(seconds=settings.QUIZ_DEADLINE_GRACE_SECONDS))}
     with connection.cursor() as cursor:
-        cursor.execute(_sql_lock_for_answers(user is not None), {
-            "id": attempt.pk, "user": user.pk if user else None,
-            "cutoff": connection.ops.adapt_datetimefield_value(cutoff),
-        })
+        cursor.execute(_sql_attempt_state(user is not None), params)
         row = cursor.fetchone()
         if row is None:
             raise Attempt.DoesNotExist
-        status, expired, questions, saved = row
-        if status != Attempt.Status.IN_PROGRESS:
-            raise QuizError(_("This attempt was already submitted."), status=409)
-        if expired:
-            raise QuizError(_("The time for this attempt is over; answers sent now are not saved."), status=409)
-        attempt.questions, attempt.status = _json(questions), status
+        attempt.status, expired, questions = row
+        _refuse_if_closed(attempt.status, expired)
+        attempt.questions = _json(questions)
         errors = answer_errors(attempt, answers)
         if errors:
             raise QuizError(errors, status=400)
-        attempt.answers = {**_json(saved), **{str(key): value for key, value in answers.items()}}
-        cursor.execute(_sql_save_answers(), {"id": attempt.pk, "answers": _json_value(attempt.answers)})
+        sent = {str(key): value for key, value in answers.items()}
+        cursor.execute(_sql_merge_answers(user is not None), {
+            **params, "sent": _json_value(sent), "cleared": _json_value(dict.fromkeys(sent)),
+        })
+        if not cursor.rowcount:  # submitted, or out of time, since the read
+            cursor.execute(_sql_attempt_state(user is not None), params)
+            attempt.status, expired, _questions = cursor.fetchone()
+            _refuse_if_closed(attempt.status, expired)
     return attempt
+
+
+def _refuse_if_closed(status: str, expired: bool) -> None:
+    if status != Attempt.Status.IN_PROGRESS:
+        raise QuizError(_("This attempt was already submitted."), status=409)
+    if expired:
+        raise QuizError(_("The time for this attempt is over; answers sent now are not saved."), status=409)
 
 
 def answer_errors(attempt: Attempt, answers: dict) -> dict:
@@ -365,18 +375,27 @@ def _sql_quiz_for_learner() -> str:
     )
 
 
+def _open_and_in_time(by_user: bool) -> str:
+    mine = " AND user_id = %(user)s" if by_user else ""
+    return f"id = %(id)s{mine} AND status = '{IN_PROGRESS}' AND (deadline IS NULL OR deadline >= %(cutoff)s)"
+
+
 @once
-def _sql_lock_for_answers(by_user: bool) -> str:
+def _sql_attempt_state(by_user: bool) -> str:
     return (
-        f"SELECT status, deadline IS NOT NULL AND deadline < %(cutoff)s, questions, answers FROM {_table(Attempt)} "
+        f"SELECT status, deadline IS NOT NULL AND deadline < %(cutoff)s, questions FROM {_table(Attempt)} "
         f"WHERE id = %(id)s{' AND user_id = %(user)s' if by_user else ''}"
-        f"{' FOR UPDATE' if connection.features.has_select_for_update else ''}"
     )
 
 
 @once
-def _sql_save_answers() -> str:
-    return f"UPDATE {_table(Attempt)} SET answers = %(answers)s WHERE id = %(id)s"
+def _sql_merge_answers(by_user: bool) -> str:
+    """Replace the answers of the questions in `sent`; those sent as null lose their answer."""
+    if connection.vendor == "sqlite":  # json_patch merges nested objects: clear the questions first
+        merged = "json_patch(json_patch(answers, %(cleared)s), %(sent)s)"
+    else:
+        merged = "jsonb_strip_nulls(answers || %(sent)s)"
+    return f"UPDATE {_table(Attempt)} SET answers = {merged} WHERE {_open_and_in_time(by_user)}"
 
 
 @once

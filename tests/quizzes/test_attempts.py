@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from courses.models import Enrollment
-from quizzes import services
+from quizzes import services, snapshot
 from quizzes.models import Attempt, Response
 from tests.conftest import client_for
 from tests.quizzes.conftest import make_quiz
@@ -83,6 +83,22 @@ def test_the_written_out_start_answer_is_what_its_declared_fields_give(course, b
         attempt = Attempt.objects.get(pk=attempt.pk)
         serializer = StartedAttemptSerializer(attempt)
         assert serializer.data == serializers.ModelSerializer.to_representation(serializer, attempt)
+
+
+def test_an_answer_saved_again_replaces_the_old_one_and_null_clears_it(course, bank, enrolled):
+    attempt, _created = services.start_attempt(user=enrolled, quiz=make_quiz(course, bank))
+    questions = {data["type"]: data for data in attempt.questions}
+    matching, single = questions["matching"], questions["single"]
+    items = [choice["id"] for choice in matching["choices"] if choice["text"]]
+    options = [option["id"] for option in snapshot.matching_options(matching)]
+    key = str(matching["id"])
+    services.save_answers(attempt=attempt, answers={key: {str(items[0]): options[0], str(items[1]): options[1]},
+                                                    str(single["id"]): single["choices"][0]["id"]})
+    services.save_answers(attempt=attempt, answers={key: {str(items[0]): options[1]}})
+    assert Attempt.objects.get(pk=attempt.pk).answers == {
+        key: {str(items[0]): options[1]}, str(single["id"]): single["choices"][0]["id"]}
+    services.save_answers(attempt=attempt, answers={key: None})
+    assert Attempt.objects.get(pk=attempt.pk).answers == {str(single["id"]): single["choices"][0]["id"]}
 
 
 def test_a_missing_quiz_is_404(enrolled):
