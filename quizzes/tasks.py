@@ -9,6 +9,11 @@ def score_attempt(attempt_id: int) -> bool:
     return services.score_attempt(attempt_id)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def score_waiting() -> int:
+    return services.score_waiting()
+
+
 @shared_task(acks_late=True)
 def sweep_attempts() -> dict:
     """Close attempts past their deadline; re-enqueue submitted attempts not scored in time."""

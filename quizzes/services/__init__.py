@@ -12,7 +12,9 @@ from quizzes.services.attempts import (  # noqa: F401
     requeue_unscored,
     save_answers,
     score_attempt,
+    request_scoring,
     score_submitted,
+    score_waiting,
     start_attempt,
     submit_attempt,
 )

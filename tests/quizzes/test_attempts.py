@@ -202,3 +202,31 @@ def test_grading_methods(course, bank, enrolled, method, expected):
 def test_quiz_times_outside_2000_to_2100_are_refused(quiz, instructor):
     response = client_for(instructor).patch(f"/api/v1/quizzes/{quiz.pk}/", {"opens_at": "0004-10-30T20:39:52Z"})
     assert response.status_code == 400 and "opens_at" in response.json()
+
+
+def test_a_burst_of_submits_asks_the_worker_twice_a_second_not_once_each(
+    quiz, course, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from courses import services as course_services
+    from quizzes import tasks
+    from tests.factories import UserFactory
+
+    asked = []
+    monkeypatch.setattr(tasks.score_waiting, "delay", lambda: asked.append("now"))
+    monkeypatch.setattr(tasks.score_waiting, "apply_async", lambda countdown: asked.append(f"in {countdown} s"))
+    attempts = []
+    for person in UserFactory.create_batch(4):
+        course_services.enroll(user=person, course=course)
+        attempts.append(services.start_attempt(user=person, quiz=quiz)[0])
+    for attempt in attempts[:3]:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.submit_attempt(attempt=attempt)
+    # The trailing task starts after the window in which the other two committed, so it sees them.
+    assert asked == ["now", "in 2 s"]
+    cache.delete(services.attempts.SCORING_REQUESTED)  # the second is over
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_attempt(attempt=attempts[3])
+    assert asked == ["now", "in 2 s", "now", "in 2 s"]
+    assert services.score_waiting() == 4 and Attempt.objects.filter(status="scored").count() == 4

@@ -125,3 +125,18 @@ def test_fifty_concurrent_submits_of_one_attempt_score_once(celery_worker_proces
     time.sleep(1)  # any second scoring would have landed by now
     assert Response.objects.filter(attempt=attempt).count() == len(attempt.questions)
     assert Attempt.objects.get(pk=attempt.pk).scored_at is not None
+
+
+def test_a_burst_of_submits_is_scored_within_seconds_without_the_sweep(celery_worker_process, course, bank):
+    """Submits a second apart and within one second: the leading and trailing tasks score them all."""
+    quiz = make_quiz(course, bank)
+    ids = submitted_attempts(quiz, 120)
+    Attempt.objects.filter(pk__in=ids).update(status="in_progress", submitted_at=None, scoring_enqueued_at=None)
+    questions = len(Attempt.objects.get(pk=ids[0]).questions)
+    for pk in ids[:100]:
+        services.submit_attempt(attempt=Attempt(pk=pk))
+    time.sleep(1.2)  # a new window: these enqueue again
+    for pk in ids[100:]:
+        services.submit_attempt(attempt=Attempt(pk=pk))
+    # The sweep is not running (no beat here), so only the submits' own requests can score them.
+    wait_for(lambda: all_scored_once(ids, questions), timeout=20, message="every attempt to be scored")
