@@ -236,7 +236,7 @@ def score_submitted(*, first: int | None = None, limit: int | None = None) -> se
 
     The rows are locked and skipped by other workers (SKIP LOCKED), and only
     `submitted` ones are taken, so no attempt is ever scored twice. The writes are
-    one insert of every response and one update of every attempt, whatever the batch.
+    one COPY of every response and one update of every attempt, whatever the batch.
     """
     with connection.cursor() as cursor:
         cursor.execute(_sql_claim_submitted(), {"first": first or 0, "limit": limit or settings.QUIZ_SCORING_BATCH})
@@ -248,20 +248,17 @@ def score_submitted(*, first: int | None = None, limit: int | None = None) -> se
     now = timezone.now()
     for attempt_id, quiz_id, user_id, questions, answers in claimed:
         answers = _json(answers)
-        rows = []
+        results = []
         for position, data in enumerate(_json(questions)):
             answer = answers.get(str(data["id"]))
-            result = scoring.score(data, answer)
-            rows.append(Response(
-                attempt_id=attempt_id, question_id=data["id"], position=position, answer=answer,
-                fraction=result.fraction, points=result.points, max_points=result.max_points, feedback=result.feedback,
-            ))
-        responses += rows
-        total = summarize(rows, quizzes[quiz_id].pass_percent)
+            results.append(result := scoring.score(data, answer))
+            responses.append((attempt_id, data["id"], position, None if answer is None else json.dumps(answer),
+                              result.fraction, result.points, result.max_points, result.feedback, ""))
+        total = summarize(results, quizzes[quiz_id].pass_percent)
         totals.append((*total, now if total[0] == Attempt.Status.SCORED else None, attempt_id))
         if total[0] == Attempt.Status.SCORED:
             graded.setdefault(quiz_id, set()).add(user_id)
-    Response.objects.bulk_create(responses)
+    _insert_responses(responses)
     with connection.cursor() as cursor:
         cursor.executemany(_sql_write_total(), [
             (status, score, max_score, percent, passed, connection.ops.adapt_datetimefield_value(scored_at), pk)
@@ -272,8 +269,25 @@ def score_submitted(*, first: int | None = None, limit: int | None = None) -> se
     return {attempt_id for attempt_id, *_rest in claimed}
 
 
-def summarize(responses: list[Response], pass_percent: Decimal) -> tuple:
-    """(status, score, max score, percent, passed) of an attempt from its responses."""
+def _insert_responses(rows: list[tuple]) -> None:
+    """Write responses given as tuples of RESPONSE_COLUMNS: COPY on PostgreSQL, else one executemany."""
+    table, columns = _table(Response), ", ".join(RESPONSE_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(RESPONSE_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+
+
+RESPONSE_COLUMNS = ("attempt_id", "question_id", "position", "answer", "fraction", "points", "max_points", "feedback",
+                    "comment")
+
+
+def summarize(responses, pass_percent: Decimal) -> tuple:
+    """(status, score, max score, percent, passed) of an attempt from its responses or scoring results."""
     max_score = sum((response.max_points for response in responses), Decimal("0"))
     if any(response.points is None for response in responses):
         return Attempt.Status.NEEDS_GRADING, None, max_score, None, None
