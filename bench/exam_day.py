@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=2000)
     parser.add_argument("--ramp", type=float, default=60)
     parser.add_argument("--questions", type=int, default=30)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes (2 x cores + 1)")
     parser.add_argument("--skip-ramp", action="store_true")
     parser.add_argument("--skip-burst", action="store_true")
     parser.add_argument("--skip-sustained", action="store_true")
