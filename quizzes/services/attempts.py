@@ -1,10 +1,14 @@
 """Quiz attempts: start, autosave, submit, score, grade, close at the deadline.
 
 Database first, queue second: submitting stores the attempt as `submitted` and
-only after commit asks a worker to score it. Scoring locks the attempt row and
-does nothing unless it is still `submitted`, so a retried task, a second worker
-or a sweep never scores twice. A periodic sweep closes attempts past their
-deadline and re-enqueues submitted attempts that were not scored in time.
+only after commit asks a worker to score (at most twice a second, see
+`request_scoring`). Scoring takes `submitted` rows in batches, locked and skipped
+by other workers, so a retried task, a second worker or a sweep never scores
+twice. A periodic sweep closes attempts past their deadline and re-enqueues
+submitted attempts that were not scored in time.
+
+Start, autosave and submit are the exam-day hot path: they run the fixed SQL
+statements at the end of this module rather than ORM queries.
 """
 
 import json
@@ -30,7 +34,6 @@ from quizzes.models import Attempt, Question, QuestionBank, Quiz, Response
 logger = logging.getLogger(__name__)
 
 SCORING_REQUESTED = "quiz-scoring-requested"  # cache key, set for a second by the first submit of that second
-
 
 
 class QuizError(Exception):
@@ -418,16 +421,19 @@ def _sql_quiz_for_learner() -> str:
     )
 
 
+def _the_attempt(by_user: bool) -> str:
+    return "id = %(id)s AND user_id = %(user)s" if by_user else "id = %(id)s"
+
+
 def _open_and_in_time(by_user: bool) -> str:
-    mine = " AND user_id = %(user)s" if by_user else ""
-    return f"id = %(id)s{mine} AND status = '{IN_PROGRESS}' AND (deadline IS NULL OR deadline >= %(cutoff)s)"
+    return f"{_the_attempt(by_user)} AND status = '{IN_PROGRESS}' AND (deadline IS NULL OR deadline >= %(cutoff)s)"
 
 
 @once
 def _sql_attempt_state(by_user: bool) -> str:
     return (
         f"SELECT status, deadline IS NOT NULL AND deadline < %(cutoff)s, questions FROM {_table(Attempt)} "
-        f"WHERE id = %(id)s{' AND user_id = %(user)s' if by_user else ''}"
+        f"WHERE {_the_attempt(by_user)}"
     )
 
 
@@ -445,7 +451,7 @@ def _sql_merge_answers(by_user: bool) -> str:
 def _sql_submit(by_user: bool) -> str:
     return (
         f"UPDATE {_table(Attempt)} SET status = '{SUBMITTED}', submitted_at = %(now)s, scoring_enqueued_at = %(now)s "
-        f"WHERE id = %(id)s{' AND user_id = %(user)s' if by_user else ''} AND status = '{IN_PROGRESS}'"
+        f"WHERE {_the_attempt(by_user)} AND status = '{IN_PROGRESS}'"
     )
 
 
