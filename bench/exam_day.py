@@ -283,8 +283,21 @@ async def baseline(token: str) -> None:
         for _ in range(50):
             await call(session, recorder, "me", "GET", "/api/v1/me/", token)
     median = statistics.median(recorder.times["me"])
-    print(f"baseline, idle server: GET /api/v1/me/ median {median * 1000:.1f} ms\n")
+    print(f"baseline, idle server: GET /api/v1/me/ median {median * 1000:.1f} ms; "
+          f"CPU speed now: 3 million Python additions in {cpu_calibration() * 1000:.0f} ms "
+          "(this shared VM has shown from about 150 to over 300)\n")
     IDLE["me"] = median
+
+
+def cpu_calibration() -> float:
+    """Best of three runs of a fixed pure-Python loop: how fast this machine is during this run."""
+    def loop():
+        started, total = time.perf_counter(), 0
+        for number in range(3_000_000):
+            total += number
+        return time.perf_counter() - started
+
+    return min(loop() for _ in range(3))
 
 
 async def ramp(options, tokens: list[str], quiz) -> None:
@@ -335,7 +348,8 @@ async def burst(tokens: list[str], quiz) -> None:
           f"({elapsed:.1f} s in all, {len(recorder.all_times()) / elapsed:.0f} requests/s)")
     report(recorder)
     slowest = max(recorder.all_times())
-    print(f"   slowest request {slowest:.2f} s (aim: every request within 10 s)")
+    print(f"   slowest request {slowest:.2f} s (aim: every request within 10 s); "
+          f"CPU calibration after it: {cpu_calibration() * 1000:.0f} ms")
     scored_after = await wait_scored(quiz, len(submitted_at), max(submitted_at, default=time.monotonic()))
     print(f"   every attempt scored {scored_after:.1f} s after the last submit\n")
 
