@@ -4,6 +4,9 @@ DRF's throttles keep a list of every request time in the cache and rewrite it
 on each request: at 6,000 requests an hour that list is a 50 KB pickle read and
 written twice per call. A counter per window does the same job: on Redis one
 pipelined `SET NX EX` + `INCR`; on other caches `add` + `incr`.
+
+When Redis is down the count is lost, not the request: the request goes through
+(see config.cache, which also logs the outage).
 """
 
 import time
@@ -36,7 +39,9 @@ def count_in_window(cache, key: str, duration: int) -> int:
         pipeline = client.pipeline(transaction=False)
         pipeline.set(key, 0, ex=duration, nx=True)
         pipeline.incr(key)
-        return pipeline.execute()[1]
+        with cache.fail_soft:
+            return pipeline.execute()[1]
+        return 0  # Redis is down: nothing is counted
     cache.add(key, 0, duration)
     try:
         return cache.incr(key)
