@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -9,6 +9,24 @@ from training import api as training_api
 from quizzes import api as quizzes_api
 from config.health import healthz
 
+# Ids in URLs: digits, at most 18 of them, so that every one fits a 64-bit
+# integer (SQLite raises OverflowError beyond it); anything else matches no route.
+ID_PATTERN = r"\d{1,18}"
+
+
+class DatabaseId:
+    regex = ID_PATTERN
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(DatabaseId, "id")
+
+
 class Router(DefaultRouter):
     """Ids are integers (API.md): anything else in their place is a 404 from the URL resolver."""
 
@@ -16,7 +34,7 @@ class Router(DefaultRouter):
 
     def get_lookup_regex(self, viewset, lookup_prefix=""):
         if not hasattr(viewset, "lookup_value_regex"):
-            viewset.lookup_value_regex = r"\d+"
+            viewset.lookup_value_regex = ID_PATTERN
         return super().get_lookup_regex(viewset, lookup_prefix)
 
 
@@ -45,7 +63,7 @@ api_v1 = [
     path("me/training-hours/", courses_api.MyTrainingHoursView.as_view(), name="api-my-training-hours"),
     path("question-banks/template.xlsx", quizzes_api.QuestionTemplateView.as_view(),
          name="api-question-template"),
-    path("responses/<int:pk>/grade/", quizzes_api.GradeResponseView.as_view(), name="api-grade-response"),
+    path("responses/<id:pk>/grade/", quizzes_api.GradeResponseView.as_view(), name="api-grade-response"),
     path("check-in/", training_api.CheckInView.as_view(), name="api-check-in"),
     path("", include(router.urls)),
 ]

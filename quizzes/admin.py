@@ -1,11 +1,41 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from courses.admin import TaughtCoursesMixin
+from quizzes import services
+from quizzes.formats import ParsedAnswer, ParsedQuestion
 from quizzes.models import Attempt, Category, Choice, Question, QuestionBank, Quiz, Response
+from quizzes.services.banks import CHOICE_FIELDS
+
+
+class ChoiceFormSet(BaseInlineFormSet):
+    """Checks the question with the answers as edited, by the rules every other way in goes through."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        answers = [ParsedAnswer(**{field: form.cleaned_data.get(field) for field in CHOICE_FIELDS})
+                   for form in self._kept_forms()]
+        question = self.instance
+        parsed = ParsedQuestion(
+            type=question.type, text=question.text, points=question.points, options=question.options,
+            category=question.category.name if question.category_id else "", answers=answers,
+        )
+        try:
+            services.check_parsed(parsed)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None  # a formset shows a list, not fields
+
+    def _kept_forms(self):
+        kept = [form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        return sorted(kept, key=lambda form: form.cleaned_data.get("position") or 0)
 
 
 class ChoiceInline(admin.TabularInline):
     model = Choice
+    formset = ChoiceFormSet
     fields = ["position", "text", "fraction", "feedback", "match_text", "value", "tolerance", "minimum", "maximum"]
     extra = 0
 
@@ -36,8 +66,17 @@ class QuestionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Cached question pools of quizzes follow the bank's version.
+        # Cached question pools of quizzes follow the bank's version; a question moved
+        # to another bank leaves the pools of the one it left, too.
         form.instance.bank.touch()
+        if change and "bank" in form.changed_data and form.initial.get("bank"):
+            QuestionBank(pk=form.initial["bank"]).touch()
+
+    def delete_model(self, request, obj):
+        services.delete_questions(questions=Question.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.delete_questions(questions=queryset)
 
 
 @admin.register(Quiz)

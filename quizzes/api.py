@@ -176,9 +176,7 @@ class QuestionViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins
         return Response(QuestionSerializer(_question(question.pk)).data)
 
     def perform_destroy(self, instance):
-        bank = instance.bank
-        instance.delete()
-        bank.touch()
+        services.delete_questions(questions=Question.objects.filter(pk=instance.pk))
 
 
 class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

@@ -1,12 +1,15 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
+from quizzes.question_rules import MAX_POINTS
 
 
 class QuestionBank(models.Model):
@@ -45,6 +48,13 @@ class Category(models.Model):
         return self.name
 
 
+# The largest numbers a quiz takes: beyond them a value is a typing mistake, and
+# a time limit of 10**12 minutes would overflow the deadline's date.
+MAX_QUESTIONS_PER_ATTEMPT = 1000
+MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60  # a week
+MAX_ATTEMPTS = 100
+
+
 class QuestionType(models.TextChoices):
     SINGLE = "single", _("Single choice")
     MULTIPLE = "multiple", _("Multiple choice")
@@ -70,7 +80,8 @@ class Question(models.Model):
     title = models.CharField(_("title"), max_length=255, blank=True)
     text = models.TextField(_("text"))
     text_format = models.CharField(_("text format"), max_length=10, choices=TextFormat.choices, default=TextFormat.PLAIN)
-    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, default=Decimal("1"))
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, default=Decimal("1"),
+                                 validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_POINTS)])
     general_feedback = models.TextField(_("general feedback"), blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -85,10 +96,20 @@ class Question(models.Model):
         return self.title or self.text[:80]
 
 
+def new_public_id() -> int:
+    """A random number for an answer, under which learners see and send it.
+
+    Database ids follow the order the answers were written in, and the right
+    answer is usually written first: showing them would give it away.
+    """
+    return secrets.randbelow(2**31 - 2) + 1
+
+
 class Choice(models.Model):
     """An answer of a question, whatever its type (see `quizzes.formats.ParsedAnswer`)."""
 
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices")
+    public_id = models.PositiveIntegerField(_("public id"), default=new_public_id, editable=False)
     position = models.PositiveIntegerField(_("position"), default=0)
     text = models.TextField(_("text"), blank=True)
     fraction = models.DecimalField(_("weight"), max_digits=8, decimal_places=5, default=Decimal("0"))
@@ -103,6 +124,9 @@ class Choice(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "public_id"], name="quizzes_choice_public_id_unique"),
+        ]
 
     def __str__(self):
         return self.text[:80]
@@ -128,14 +152,23 @@ class Quiz(models.Model):
         help_text=_("Empty: the whole bank."),
     )
     question_count = models.PositiveIntegerField(
-        _("questions per attempt"), null=True, blank=True, help_text=_("Empty: every question, else a random draw.")
+        _("questions per attempt"), null=True, blank=True, help_text=_("Empty: every question, else a random draw."),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUESTIONS_PER_ATTEMPT)],
     )
-    time_limit_minutes = models.PositiveIntegerField(_("time limit (minutes)"), null=True, blank=True)
-    max_attempts = models.PositiveIntegerField(_("attempts allowed"), null=True, blank=True)
+    time_limit_minutes = models.PositiveIntegerField(
+        _("time limit (minutes)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIME_LIMIT_MINUTES)],
+    )
+    max_attempts = models.PositiveIntegerField(
+        _("attempts allowed"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_ATTEMPTS)]
+    )
     grading_method = models.CharField(
         _("grading method"), max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
     )
-    pass_percent = models.DecimalField(_("pass mark (%)"), max_digits=5, decimal_places=2, default=Decimal("50"))
+    pass_percent = models.DecimalField(
+        _("pass mark (%)"), max_digits=5, decimal_places=2, default=Decimal("50"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
     review = models.CharField(_("review"), max_length=15, choices=Review.choices, default=Review.AFTER_SUBMIT)

@@ -7,12 +7,17 @@ Fractions and numbers are strings there (JSON has no decimals).
 
 `score(snapshot, answer)` returns a `Result`: the fraction in [0, 1] (None for an
 essay, graded by hand), the points, and the feedback of what was chosen.
+In short-answer and numerical questions an answer `*` alone is Moodle's "any
+other answer": it counts, with its own fraction and feedback, only when no
+other answer matched.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from quizzes.snapshot import matching_options
 
 ZERO, ONE = Decimal("0"), Decimal("1")
 
@@ -101,10 +106,25 @@ def score_short_answer(snapshot: dict, answer) -> tuple[Decimal, str]:
     given = normalise(answer, **flags)
     best = None
     for choice in snapshot["choices"]:
-        if _matches(given, normalise(choice["text"], **flags)):
+        if not _any_other(choice) and _matches(given, normalise(choice["text"], **flags)):
             if best is None or Decimal(choice["fraction"]) > Decimal(best["fraction"]):
                 best = choice
-    return (Decimal(best["fraction"]), best["feedback"]) if best else (ZERO, "")
+    return _fraction_and_feedback(best or _catch_all(snapshot))
+
+
+def _any_other(choice: dict) -> bool:
+    """Moodle's "any other answer": `*` alone (and no number, in a numerical question)."""
+    numbers = (choice.get(field) for field in ("value", "minimum", "maximum"))
+    return choice["text"].strip() == "*" and all(number is None for number in numbers)
+
+
+def _catch_all(snapshot: dict) -> dict | None:
+    # Only reached when no other answer matched, so it never hides a specific answer's feedback.
+    return next((choice for choice in snapshot["choices"] if _any_other(choice)), None)
+
+
+def _fraction_and_feedback(choice: dict | None) -> tuple[Decimal, str]:
+    return (Decimal(choice["fraction"]), choice["feedback"]) if choice else (ZERO, "")
 
 
 def _number(value) -> Decimal | None:
@@ -135,7 +155,7 @@ def score_numerical(snapshot: dict, answer) -> tuple[Decimal, str]:
         return ZERO, ""
     matching = [choice for choice in snapshot["choices"] if _within(number, choice)]
     if not matching:
-        return ZERO, ""
+        return _fraction_and_feedback(_catch_all(snapshot))
     best = max(matching, key=lambda choice: Decimal(choice["fraction"]))
     return Decimal(best["fraction"]), best["feedback"]
 
@@ -144,11 +164,11 @@ def score_matching(snapshot: dict, answer) -> tuple[Decimal, str]:
     items = [choice for choice in snapshot["choices"] if choice["text"]]
     if not items or not isinstance(answer, dict):
         return ZERO, ""
-    choices = _choices(snapshot)
+    options = {option["id"]: option["text"] for option in matching_options(snapshot)}
     correct = 0
     for item in items:
-        option = choices.get(_as_int(answer.get(str(item["id"]), answer.get(item["id"]))))
-        if option is not None and option["match_text"] == item["match_text"]:
+        chosen = options.get(_as_int(answer.get(str(item["id"]), answer.get(item["id"]))))
+        if chosen is not None and chosen == item["match_text"]:
             correct += 1
     return Decimal(correct) / Decimal(len(items)), ""
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from courses.models import Course
 from quizzes.formats import ParsedAnswer, ParsedQuestion
 from quizzes.models import Attempt, Category, Choice, Question, QuestionBank, Quiz, QuestionType
+from quizzes.question_rules import MAX_POINTS
 
 
 class QuestionBankSerializer(serializers.ModelSerializer):
@@ -39,10 +40,12 @@ class ChoiceSerializer(serializers.ModelSerializer):
 class QuestionSerializer(serializers.ModelSerializer):
     """A question with its answers, as instructors see and edit it."""
 
-    category = serializers.CharField(source="category.name", allow_blank=True, required=False, default="")
+    category = serializers.CharField(source="category.name", allow_blank=True, required=False, default="",
+                                     max_length=255)
     answers = ChoiceSerializer(source="choices", many=True)
     type = serializers.ChoiceField(choices=QuestionType.choices)
-    points = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0"), default=Decimal("1"))
+    points = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0"), max_value=MAX_POINTS,
+                                      default=Decimal("1"))
 
     class Meta:
         model = Question
@@ -85,12 +88,6 @@ class QuizSerializer(serializers.ModelSerializer):
                   "max_attempts", "grading_method", "pass_percent", "shuffle_questions", "shuffle_choices", "review",
                   "opens_at", "closes_at", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
-        extra_kwargs = {
-            "pass_percent": {"min_value": Decimal("0"), "max_value": Decimal("100")},
-            "question_count": {"min_value": 1},
-            "time_limit_minutes": {"min_value": 1},
-            "max_attempts": {"min_value": 1},
-        }
 
     def validate(self, attrs):
         course = attrs.get("course", getattr(self.instance, "course", None))

@@ -4,6 +4,12 @@
 key included); an attempt stores one per question, with the display order of
 its choices fixed once at the start. `learner_view` is the only thing a learner
 receives of it before review: ids and texts, never weights or feedback.
+
+No id a learner sees tells anything about the key. Answers go by their random
+`public_id`, never the database id, which follows the order they were written
+in (the right one usually first). The options of a matching question get
+numbers of their own in each attempt: were they named after the first item
+they match, each item's id would point at its option.
 """
 
 import random
@@ -24,7 +30,7 @@ def question_data(question, choices) -> dict:
         "options": question.options or {},
         "choices": [
             {
-                "id": choice.pk,
+                "id": choice.public_id,
                 "text": choice.text,
                 "fraction": str(choice.fraction),
                 "feedback": choice.feedback,
@@ -40,7 +46,13 @@ def question_data(question, choices) -> dict:
 
 
 def matching_options(data: dict) -> list[dict]:
-    """The distinct right-hand options of a matching question; each takes the id of its first answer."""
+    """The distinct right-hand options of a matching question, `[{id, text}]`.
+
+    An attempt stores them with its own numbers (`match_options`). Attempts
+    started before that named each option after its first item; those still read so.
+    """
+    if "match_options" in data:
+        return data["match_options"]
     options = {}
     for choice in data["choices"]:
         if choice["match_text"] and choice["match_text"] not in options:
@@ -58,12 +70,14 @@ def for_attempt(data: dict, rng: random.Random, shuffle_choices: bool) -> dict:
         snapshot["order"] = order
     elif data["type"] == "matching":
         items = [choice["id"] for choice in data["choices"] if choice["text"]]
-        options = [option["id"] for option in matching_options(data)]
+        texts = list(dict.fromkeys(choice["match_text"] for choice in data["choices"] if choice["match_text"]))
         # Options are always shuffled: in source order they would line up with the items.
-        rng.shuffle(options)
+        rng.shuffle(texts)
         if shuffle_choices:
             rng.shuffle(items)
-        snapshot["order"], snapshot["option_order"] = items, options
+        numbers = rng.sample(range(1, 1_000_000), len(texts))
+        snapshot["match_options"] = [{"id": number, "text": text} for number, text in zip(numbers, texts, strict=True)]
+        snapshot["order"], snapshot["option_order"] = items, numbers
     return snapshot
 
 

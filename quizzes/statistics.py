@@ -1,7 +1,7 @@
 """Item statistics of a quiz, as Moodle defines them. Pure: no database.
 
 For each question: how many attempts saw it, the facility index (the mean
-fraction scored), the discrimination index (Pearson's correlation between the
+fraction scored, from 0 to 1), the discrimination index (Pearson's correlation between the
 question's score and the score on the rest of the attempt, times 100) and how
 often each answer was chosen.
 """
@@ -36,7 +36,7 @@ def _one(question_id: int, rows: list[tuple[dict, dict]]) -> dict:
     return {
         "question": question_id,
         "attempts": len(rows),
-        "facility": round(100 * sum(fractions) / len(fractions), 2) if fractions else None,
+        "facility": round(sum(fractions) / len(fractions), 4) if fractions else None,
         "discrimination": None if discrimination is None else round(100 * discrimination, 2),
         "choices": _choice_counts(item for _attempt, item in rows),
     }

@@ -25,7 +25,11 @@ Reading follows Moodle's own importer (question/format/gift/format.php):
   answers wrongly and the second to whoever answers rightly; `####` starts the
   general feedback;
 - every question is worth 1 point (GIFT carries no marks); text is read as
-  composed Unicode (NFC), so decomposed Vietnamese from macOS reads the same.
+  composed Unicode (NFC), so decomposed Vietnamese from macOS reads the same;
+- a comment `// [options] ignore_diacritics case_sensitive=false` before a
+  question sets its `options` (a bare name is true). This is our own addition,
+  which GIFT has no place for: Moodle reads it as a comment and ignores it, and
+  `dump` writes it so that a short answer's scoring survives a round trip.
 
 Where this reader is stricter than Moodle it reports an error instead of
 importing something unintended: text before the first `=`/`~` of a block, a
@@ -73,6 +77,9 @@ _ESCAPES = [("\\", "\\\\"), *((char, "\\" + char) for char in "~=#{}:"), ("\n", 
 _CATEGORY = "$CATEGORY:"
 _MOODLE_CONTEXT = re.compile(r"^\$(?:course|system|module|coursecategory|cat)\$(?:/top(?=/|$))?/?")
 _FORMAT = re.compile(r"\[(html|moodle|plain|markdown)\]")
+_OPTIONS = re.compile(r"//\s*\[options\](.*)", re.IGNORECASE)
+_OPTION_NAMES = ("ignore_diacritics", "case_sensitive")
+_OPTION_VALUES = {"": True, "=true": True, "=false": False}
 _WEIGHT = re.compile(r"%(-?\d+(?:\.\d*)?)%")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
@@ -109,20 +116,22 @@ def decode(data: bytes) -> str:
 def parse(text: str) -> list[ParsedQuestion]:
     """Every question of a GIFT text; raises `FormatError` listing every bad question."""
     questions, errors = [], []
-    category = ""
+    category, options = "", {}
     for block in _blocks(_clean(text)):
-        if block[0][1].lstrip().startswith(_CATEGORY):
+        block, found = _split_options(block, errors)
+        options.update(found)
+        if block and block[0][1].lstrip().startswith(_CATEGORY):
             category = _category(block[0][1])
             block = block[1:]
-            if not block:
-                continue
-        line = block[0][0]
+        if not block:
+            continue  # options written here belong to the next question
+        line, question_options, options = block[0][0], options, {}
         try:
             question = _question("\n".join(content for _number, content in block))
         except _Invalid as invalid:
             errors.extend({"line": line, "message": message} for message in invalid.messages)
             continue
-        question.line, question.category = line, category
+        question.line, question.category, question.options = line, category, question_options
         questions.append(question)
     if errors:
         raise FormatError(errors)
@@ -143,10 +152,30 @@ def _blocks(text: str):
             if block:
                 yield block
             block = []
-        elif not stripped.startswith("//"):
+        elif not stripped.startswith("//") or _OPTIONS.match(stripped):
             block.append((number, line.rstrip()))
     if block:
         yield block
+
+
+def _split_options(block: list, errors: list) -> tuple[list, dict]:
+    """The block without its `// [options]` lines, and the options they set."""
+    options, rest = {}, []
+    for number, line in block:
+        match = _OPTIONS.match(line.strip())
+        if not match:
+            rest.append((number, line))
+            continue
+        for word in match.group(1).replace(",", " ").split():
+            name, _equals, value = word.partition("=")
+            setting = _OPTION_VALUES.get(_equals + value.lower())
+            if name in _OPTION_NAMES and setting is not None:
+                options[name] = setting
+            else:
+                errors.append({"line": number, "message": _(
+                    "“%(word)s” is not an option: write ignore_diacritics or case_sensitive, "
+                    "followed by =false to turn it off.") % {"word": word}})
+    return rest, options
 
 
 def _category(line: str) -> str:
@@ -400,8 +429,16 @@ def dump(questions: list[ParsedQuestion]) -> str:
         if question.category != category:
             category = question.category
             parts.append(f"{_CATEGORY} {_one_line(category)}\n\n")
-        parts.append(_write_question(question) + "\n\n")
+        parts.append(_options_comment(question.options) + _write_question(question) + "\n\n")
     return "".join(parts)
+
+
+def _options_comment(options: dict) -> str:
+    if not options or not isinstance(options, dict):
+        return ""
+    names = sorted(options, key=lambda name: (_OPTION_NAMES.index(name) if name in _OPTION_NAMES else 99, name))
+    words = [name if options[name] is True else f"{name}={str(options[name]).lower()}" for name in names]
+    return "// [options] " + " ".join(words) + "\n"
 
 
 def _write_question(question: ParsedQuestion) -> str:

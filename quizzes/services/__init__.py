@@ -20,10 +20,11 @@ from quizzes.services.attempts import (  # noqa: F401
 )
 from quizzes.services.banks import (  # noqa: F401
     add_questions,
-    check_parsed,
     create_bank,
+    delete_questions,
     import_questions,
     parsed_questions,
     replace_question,
 )
+from quizzes.question_rules import check_parsed  # noqa: F401
 from quizzes.services.review import compute_statistics, request_regrade, review_allowed, run_regrade  # noqa: F401

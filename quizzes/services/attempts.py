@@ -21,7 +21,7 @@ from functools import cache as once
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ from accounts.models import User
 from courses import services as course_services
 from courses.models import Enrollment
 from quizzes import scoring, snapshot
-from quizzes.models import Attempt, Question, QuestionBank, Quiz, Response
+from quizzes.models import Attempt, Question, QuestionBank, QuestionType, Quiz, Response
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +168,8 @@ def answer_errors(attempt: Attempt, answers: dict) -> dict:
         if data is None:
             errors[str(key)] = [_("This question is not part of the attempt.")]
         elif value is not None and not snapshot.answer_fits(data, value):
-            errors[str(key)] = [_("This answer does not fit a %(type)s question.") % {"type": data["type"]}]
+            kind = str(QuestionType(data["type"]).label).lower()
+            errors[str(key)] = [_("This answer does not fit a %(type)s question.") % {"type": kind}]
     return errors
 
 
@@ -240,22 +241,47 @@ def score_submitted(*, first: int | None = None, limit: int | None = None) -> se
     The rows are locked and skipped by other workers (SKIP LOCKED), and only
     `submitted` ones are taken, so no attempt is ever scored twice. The writes are
     one COPY of every response and one update of every attempt, whatever the batch.
+    One attempt that cannot be written does not hold the others back: the batch
+    is then written again one attempt at a time, and that one is left for the sweep.
     """
     with connection.cursor() as cursor:
         cursor.execute(_sql_claim_submitted(), {"first": first or 0, "limit": limit or settings.QUIZ_SCORING_BATCH})
         claimed = cursor.fetchall()
     if not claimed:
         return set()
+    try:
+        with transaction.atomic():
+            _score_claimed(claimed)
+        return {attempt_id for attempt_id, *_rest in claimed}
+    except DatabaseError:
+        if len(claimed) == 1:
+            logger.exception("Attempt %s could not be scored; the sweep will try again.", claimed[0][0])
+            return set()
+    scored = set()
+    for row in claimed:
+        try:
+            with transaction.atomic():
+                _score_claimed([row])
+            scored.add(row[0])
+        except DatabaseError:
+            logger.exception("Attempt %s could not be scored; the sweep will try again.", row[0])
+    return scored
+
+
+def _score_claimed(claimed: list[tuple]) -> None:
     quizzes = Quiz.objects.select_related("course").in_bulk({quiz_id for _id, quiz_id, *_rest in claimed})
+    claimed = [(attempt_id, quiz_id, user_id, _json(questions), _json(answers))
+               for attempt_id, quiz_id, user_id, questions, answers in claimed]
+    existing = _lock_questions({data["id"] for *_rest, questions, _answers in claimed for data in questions})
     responses, totals, graded = [], [], {}
     now = timezone.now()
     for attempt_id, quiz_id, user_id, questions, answers in claimed:
-        answers = _json(answers)
         results = []
-        for position, data in enumerate(_json(questions)):
+        for position, data in enumerate(questions):
             answer = answers.get(str(data["id"]))
-            results.append(result := scoring.score(data, answer))
-            responses.append((attempt_id, data["id"], position, None if answer is None else json.dumps(answer),
+            results.append(result := _score_one(attempt_id, data, answer))
+            responses.append((attempt_id, data["id"] if data["id"] in existing else None, position,
+                              None if answer is None else json.dumps(answer),
                               result.fraction, result.points, result.max_points, result.feedback, ""))
         total = summarize(results, quizzes[quiz_id].pass_percent)
         totals.append((*total, now if total[0] == Attempt.Status.SCORED else None, attempt_id))
@@ -269,7 +295,35 @@ def score_submitted(*, first: int | None = None, limit: int | None = None) -> se
         ])
     for quiz_id, user_ids in graded.items():
         apply_quiz_grades(quiz=quizzes[quiz_id], user_ids=user_ids)
-    return {attempt_id for attempt_id, *_rest in claimed}
+
+
+def _score_one(attempt_id: int, data: dict, answer) -> scoring.Result:
+    """The answer scored; a question the scorer cannot read is left to grade by hand rather than lost."""
+    try:
+        return scoring.score(data, answer)
+    except Exception:
+        logger.exception("Question %s of attempt %s could not be scored; it waits for grading.",
+                         data.get("id"), attempt_id)
+        try:
+            max_points = Decimal(str(data.get("points")))
+        except ArithmeticError:
+            max_points = Decimal("0")
+        return scoring.Result(None, None, max_points if max_points.is_finite() else Decimal("0"))
+
+
+def _lock_questions(ids: set[int]) -> set[int]:
+    """Which of these questions still exist, kept from deletion until the scores are written.
+
+    A question deleted since the attempt started is scored from the attempt's copy;
+    its responses just point at no question.
+    """
+    if not ids:
+        return set()
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {_table(Question)} WHERE id IN ({', '.join(['%s'] * len(ids))}){lock}",
+                       list(ids))
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 def _insert_responses(rows: list[tuple]) -> None:

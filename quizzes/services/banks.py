@@ -1,7 +1,8 @@
 """Question banks: create, import, export, edit questions."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
@@ -12,6 +13,7 @@ from django.utils.module_loading import import_string
 
 from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion
 from quizzes.models import Category, Choice, Question, QuestionBank
+from quizzes.question_rules import question_problems
 
 READERS = {
     "gift": "quizzes.formats.gift.parse_bytes",
@@ -35,11 +37,24 @@ def import_questions(*, actor: User, bank: QuestionBank, data: bytes, file_forma
     parsed = import_string(READERS[file_format])(data)
     if not parsed:
         raise FormatError([{"line": 1, "message": _("The file holds no questions.")}])
+    _check_all(parsed)
     with transaction.atomic():
         created = add_questions(bank=bank, parsed=parsed)
         audit.record(actor=actor, action="questions.imported", target=bank,
                      changes={"file": filename, "format": file_format, "created": len(created)})
     return len(created)
+
+
+def _check_all(parsed: list[ParsedQuestion]) -> None:
+    """The rules of `check_parsed` for a whole file, every problem at the line of its question."""
+    errors = [
+        {"line": question.line, "message": message}
+        for question in parsed
+        for messages in question_problems(question).values()
+        for message in messages
+    ]
+    if errors:
+        raise FormatError(errors)
 
 
 @transaction.atomic
@@ -68,6 +83,14 @@ def add_questions(*, bank: QuestionBank, parsed: list[ParsedQuestion]) -> list[Q
     )
     bank.touch()
     return questions
+
+
+@transaction.atomic
+def delete_questions(*, questions: QuerySet[Question]) -> None:
+    """Delete questions; their banks take a new version, so no cached question pool keeps them."""
+    bank_ids = set(questions.values_list("bank_id", flat=True))
+    questions.delete()
+    QuestionBank.objects.filter(pk__in=bank_ids).update(version=F("version") + 1, updated_at=timezone.now())
 
 
 def _sanitised(question: ParsedQuestion) -> ParsedQuestion:
@@ -132,23 +155,3 @@ def replace_question(*, question: Question, parsed: ParsedQuestion) -> Question:
         choice.save()
     question.bank.touch()
     return question
-
-
-def check_parsed(parsed: ParsedQuestion) -> None:
-    """The rules every question must meet, whichever way it came in."""
-    answers = parsed.answers
-    errors = []
-    if parsed.type in ("single", "multiple") and len(answers) < 2:
-        errors.append(_("A choice question needs at least two answers."))
-    if parsed.type == "single" and not any(answer.fraction > 0 for answer in answers):
-        errors.append(_("A single-choice question needs a right answer."))
-    if parsed.type == "true_false" and sorted(answer.text for answer in answers) != ["false", "true"]:
-        errors.append(_("A true/false question has exactly the answers true and false."))
-    if parsed.type in ("short_answer", "numerical") and not answers:
-        errors.append(_("Give at least one accepted answer."))
-    if parsed.type == "matching" and len([answer for answer in answers if answer.text]) < 2:
-        errors.append(_("A matching question needs at least two pairs."))
-    if any(not -1 <= answer.fraction <= 1 for answer in answers):
-        errors.append(_("Weights are between -100% and 100%."))
-    if errors:
-        raise ValidationError({"answers": errors})

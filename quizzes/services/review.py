@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import Job, User
 from quizzes import scoring, snapshot
-from quizzes.models import Attempt, Question, Quiz, QuizStatistics, Response
+from quizzes.models import Attempt, Choice, Question, Quiz, QuizStatistics, Response
 from quizzes.services.attempts import _total
 from quizzes.statistics import item_statistics
 
@@ -17,10 +17,14 @@ REGRADE_CHUNK = 100
 
 @transaction.atomic
 def request_regrade(*, actor: User, quiz: Quiz) -> Job:
-    """Start a regrade of every finished attempt with the questions' current keys; returns its job."""
+    """Start a regrade of the quiz's attempts with the questions' current keys; returns its job.
+
+    Finished attempts are scored again; open and waiting ones only take the new
+    keys, so that they are scored with them.
+    """
     from quizzes.tasks import regrade_quiz
 
-    total = quiz.attempts.filter(status__in=[Attempt.Status.SCORED, Attempt.Status.NEEDS_GRADING]).count()
+    total = quiz.attempts.count()
     job = Job.objects.create(owner=actor, kind="quiz.regrade", total=total, parameters={"quiz": quiz.pk})
     audit.record(actor=actor, action="quiz.regrade_requested", target=quiz, changes={"attempts": total})
     transaction.on_commit(lambda: regrade_quiz.delay(job.pk), robust=True)
@@ -35,21 +39,29 @@ def run_regrade(job_id: int) -> None:
     started = job.created_at
     current = {q.pk: snapshot.question_data(q, q.choices.all())
                for q in Question.objects.filter(bank_id=quiz.bank_id).prefetch_related("choices")}
-    pending = quiz.attempts.filter(status__in=[Attempt.Status.SCORED, Attempt.Status.NEEDS_GRADING])
-    ids = list(pending.exclude(scored_at__gte=started).values_list("pk", flat=True))
+    ids = list(quiz.attempts.exclude(scored_at__gte=started).values_list("pk", flat=True))
     for start in range(0, len(ids), REGRADE_CHUNK):
         with transaction.atomic():
+            # Locked, a waiting attempt cannot be scored with the old keys meanwhile (the scorer skips it).
             for attempt in Attempt.objects.select_for_update().select_related("quiz").filter(
                 pk__in=ids[start:start + REGRADE_CHUNK]
             ):
-                regrade_attempt(attempt, current)
+                if attempt.status in (Attempt.Status.SCORED, Attempt.Status.NEEDS_GRADING):
+                    regrade_attempt(attempt, current)
+                else:
+                    refresh_keys(attempt, current)
         Job.objects.filter(pk=job.pk).update(done=min(len(ids), start + REGRADE_CHUNK) + job.total - len(ids))
     Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, done=job.total, updated_at=timezone.now())
 
 
-def regrade_attempt(attempt: Attempt, current: dict[int, dict]) -> None:
+def refresh_keys(attempt: Attempt, current: dict[int, dict]) -> None:
+    """Give the attempt the current keys; only its `questions` are written, so autosaves meanwhile stay."""
     attempt.questions = [snapshot.refresh_key(data, current.get(data["id"])) for data in attempt.questions]
     attempt.save(update_fields=["questions"])
+
+
+def regrade_attempt(attempt: Attempt, current: dict[int, dict]) -> None:
+    refresh_keys(attempt, current)
     responses = {response.position: response for response in attempt.responses.all()}
     for position, data in enumerate(attempt.questions):
         response = responses[position]
@@ -76,14 +88,27 @@ def compute_statistics(quiz: Quiz) -> QuizStatistics:
         entry["items"][question_id] = {"points": float(points), "max_points": float(max_points), "answer": answer,
                                        "type": None}
     types = dict(Question.objects.filter(bank_id=quiz.bank_id).values_list("pk", "type"))
+    # Learners answer with public ids; instructors know answers by their database ids.
+    database_ids = {(question_id, public_id): pk for pk, question_id, public_id in
+                    Choice.objects.filter(question__bank_id=quiz.bank_id).values_list("pk", "question_id", "public_id")}
     for entry in attempts.values():
+        entry["items"].pop(None, None)  # questions deleted since: nothing to say about them
         for question_id, item in entry["items"].items():
             item["type"] = types.get(question_id)
+            if item["type"] in ("single", "multiple"):
+                item["answer"] = _by_database_id(item["answer"], question_id, database_ids)
     stats, _created = QuizStatistics.objects.update_or_create(
         quiz=quiz, defaults={"attempts": len(attempts), "questions": item_statistics(list(attempts.values())),
                              "computed_at": started},
     )
     return stats
+
+
+def _by_database_id(answer, question_id: int, database_ids: dict):
+    def one(value):
+        return database_ids.get((question_id, value), value) if isinstance(value, int) else value
+
+    return [one(value) for value in answer] if isinstance(answer, list) else one(answer)
 
 
 def review_allowed(attempt: Attempt, now=None) -> bool:

@@ -1,4 +1,11 @@
+"""The quiz admin: its pages, and edits that go through the same rules and cache rules as the API."""
+
+import json
+
 from django.test import Client
+
+from quizzes import services
+from quizzes.models import Question, QuestionBank, Quiz
 
 
 def test_an_instructor_opens_the_quiz_admin_pages(instructor, quiz, bank):
@@ -7,3 +14,111 @@ def test_an_instructor_opens_the_quiz_admin_pages(instructor, quiz, bank):
     for path in ("/admin/quizzes/quiz/", f"/admin/quizzes/quiz/{quiz.pk}/change/", "/admin/quizzes/question/",
                  f"/admin/quizzes/question/{bank.questions.first().pk}/change/", "/admin/quizzes/attempt/"):
         assert client.get(path).status_code == 200, path
+
+
+def admin_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def change_data(question, **changes) -> dict:
+    """The admin change form of a question and its answers, as the page would post it back."""
+    choices = list(question.choices.all())
+    data = {
+        "bank": question.bank_id, "category": question.category_id or "", "type": question.type,
+        "title": question.title, "text": question.text, "text_format": question.text_format,
+        "points": question.points, "general_feedback": question.general_feedback,
+        "options": json.dumps(question.options),
+        "choices-TOTAL_FORMS": len(choices), "choices-INITIAL_FORMS": len(choices),
+        "choices-MIN_NUM_FORMS": 0, "choices-MAX_NUM_FORMS": 1000,
+    }
+    for n, choice in enumerate(choices):
+        for field in ("id", "position", "text", "fraction", "feedback", "match_text", "value", "tolerance",
+                      "minimum", "maximum"):
+            value = getattr(choice, field)
+            data[f"choices-{n}-{field}"] = "" if value is None else value
+        data[f"choices-{n}-question"] = question.pk
+    return {**data, **changes}
+
+
+def test_an_admin_edit_that_breaks_the_rules_is_shown_on_the_form_and_saves_nothing(instructor, bank):
+    question = bank.questions.get(type="numerical")
+    version = QuestionBank.objects.get(pk=bank.pk).version
+    response = admin_client(instructor).post(f"/admin/quizzes/question/{question.pk}/change/",
+                                             change_data(question, **{"choices-0-value": ""}))
+
+    assert response.status_code == 200
+    assert "Đáp án 1 không có giá trị cũng không có khoảng" in response.content.decode()
+    assert question.choices.get().value == 4
+    assert QuestionBank.objects.get(pk=bank.pk).version == version
+
+
+def test_admin_options_that_are_not_an_object_are_refused(instructor, bank):
+    question = bank.questions.get(type="short_answer")
+    response = admin_client(instructor).post(f"/admin/quizzes/question/{question.pk}/change/",
+                                             change_data(question, options='"abc"'))
+
+    assert response.status_code == 200
+    assert "Tùy chọn phải là một đối tượng JSON" in response.content.decode()
+    question.refresh_from_db()
+    assert question.options == {"ignore_diacritics": True}
+
+
+def test_an_admin_edit_within_the_rules_is_saved_and_changes_the_bank(instructor, bank):
+    question = bank.questions.get(type="numerical")
+    version = QuestionBank.objects.get(pk=bank.pk).version
+    response = admin_client(instructor).post(f"/admin/quizzes/question/{question.pk}/change/",
+                                             change_data(question, **{"choices-0-value": "5"}))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert question.choices.get().value == 5
+    assert QuestionBank.objects.get(pk=bank.pk).version == version + 1
+
+
+def drawn_texts(quiz) -> set[str]:
+    quiz = Quiz.objects.select_related("bank").get(pk=quiz.pk)
+    return {question["text"] for question in services.question_pool(quiz)}
+
+
+def test_a_question_deleted_in_the_admin_leaves_the_cached_question_pool(instructor, bank, quiz):
+    question = bank.questions.get(type="numerical")
+    assert question.text in drawn_texts(quiz)
+
+    response = admin_client(instructor).post(f"/admin/quizzes/question/{question.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Question.objects.filter(pk=question.pk).exists()
+    assert question.text not in drawn_texts(quiz)
+
+
+def test_questions_deleted_with_the_bulk_action_leave_the_cached_question_pool(instructor, bank, quiz):
+    doomed = list(bank.questions.filter(type__in=["numerical", "matching"]))
+    assert {question.text for question in doomed} <= drawn_texts(quiz)
+
+    response = admin_client(instructor).post("/admin/quizzes/question/", {
+        "action": "delete_selected", "post": "yes", "_selected_action": [question.pk for question in doomed]})
+
+    assert response.status_code == 302
+    assert not {question.text for question in doomed} & drawn_texts(quiz)
+    assert len(drawn_texts(quiz)) == 4
+
+
+
+def test_a_question_added_in_the_admin_goes_through_the_rules_too(instructor, bank):
+    data = {"bank": bank.pk, "category": "", "type": "single", "title": "", "text": "Chọn?", "text_format": "plain",
+            "points": "1", "general_feedback": "", "options": "{}",
+            "choices-TOTAL_FORMS": 2, "choices-INITIAL_FORMS": 0, "choices-MIN_NUM_FORMS": 0,
+            "choices-MAX_NUM_FORMS": 1000}
+    for n, (text, fraction) in enumerate([("Sở Nội vụ", "0.5"), ("Sở Y tế", "0")]):
+        data |= {f"choices-{n}-position": n, f"choices-{n}-text": text, f"choices-{n}-fraction": fraction}
+    client = admin_client(instructor)
+
+    refused = client.post("/admin/quizzes/question/add/", data)
+    assert refused.status_code == 200
+    assert "Câu hỏi một đáp án cần có một đáp án đúng với trọng số 100%." in refused.content.decode()
+    assert not bank.questions.filter(text="Chọn?").exists()
+
+    added = client.post("/admin/quizzes/question/add/", {**data, "choices-0-fraction": "1"})
+    assert added.status_code == 302
+    assert bank.questions.get(text="Chọn?").choices.count() == 2

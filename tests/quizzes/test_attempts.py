@@ -149,6 +149,7 @@ def test_bad_answers_are_a_400_naming_the_question(quiz, enrolled):
                          {"answers": {str(single["id"]): "not an id", "999999": 1}})
     assert response.status_code == 400
     assert set(response.json()) == {str(single["id"]), "999999"}
+    assert response.json()[str(single["id"])] == ["Câu trả lời không phù hợp với câu hỏi loại một đáp án."]
 
 
 def test_someone_elses_attempt_is_404(quiz, enrolled, outsider):

@@ -1,6 +1,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from quizzes.models import Question, QuestionBank
+from quizzes import services
+from quizzes.models import Question, QuestionBank, Quiz
 from tests.conftest import client_for
 
 GIFT = """// Ngân hàng mẫu
@@ -10,6 +11,7 @@ $CATEGORY: Một cửa
 
 ::Q2::Trung tâm Phục vụ hành chính công là Bộ phận Một cửa cấp tỉnh.{T}
 
+// [options] ignore_diacritics case_sensitive=false
 ::Q3::Viết tắt của cải cách hành chính?{=CCHC}
 
 ::Q4::Có bao nhiêu mức độ dịch vụ công trực tuyến trước năm 2022?{#4}
@@ -47,9 +49,11 @@ def test_an_instructor_imports_gift_and_exports_the_same_questions(course, instr
     assert reimported.json() == {"created": 7}
     listed = api.get(f"/api/v1/question-banks/{again}/questions/").json()["results"]
     original = api.get(f"/api/v1/question-banks/{bank_id}/questions/").json()["results"]
-    strip = lambda rows: [(r["type"], r["title"], r["text"], r["category"],
+    strip = lambda rows: [(r["type"], r["title"], r["text"], r["category"], r["options"],
                            [(a["text"], a["fraction"], a["match_text"], a["value"]) for a in r["answers"]]) for r in rows]
     assert strip(listed) == strip(original)
+    short = next(row for row in listed if row["type"] == "short_answer")
+    assert short["options"] == {"ignore_diacritics": True, "case_sensitive": False}
 
 
 def test_a_bad_gift_file_imports_nothing_and_names_the_line(course, instructor):
@@ -113,3 +117,14 @@ def test_html_question_text_is_sanitised_on_import(course, instructor):
     assert response.status_code == 201, response.content
     stored = Question.objects.get(bank=bank).text
     assert "script" not in stored and "onclick" not in stored and "<b>đậm</b>" in stored
+
+
+def test_a_question_deleted_through_the_api_leaves_the_cached_question_pool(instructor, bank, quiz):
+    def pooled_texts():
+        return {data["text"] for data in services.question_pool(Quiz.objects.select_related("bank").get(pk=quiz.pk))}
+
+    question = bank.questions.get(type="numerical")
+    assert question.text in pooled_texts()
+
+    assert client_for(instructor).delete(f"/api/v1/questions/{question.pk}/").status_code == 204
+    assert question.text not in pooled_texts()

@@ -197,6 +197,29 @@ def test_every_question_is_worth_one_point_and_has_no_options():
         assert (question.points, question.options) == (1, {})
 
 
+
+def test_an_options_comment_before_a_short_answer_question_sets_its_options():
+    text = ("// [options] ignore_diacritics case_sensitive=false\nTỉnh lỵ của Đắk Lắk?{=Buôn Ma Thuột}\n\n"
+            "// [options] case_sensitive\n::Viết tắt::Ủy ban nhân dân?{=UBND}\n\nKhông có?{=x}")
+
+    assert [question.options for question in gift.parse(text)] == [
+        {"ignore_diacritics": True, "case_sensitive": False}, {"case_sensitive": True}, {}]
+
+
+def test_an_options_comment_may_follow_the_category_line_or_stand_a_blank_line_before_its_question():
+    text = "$CATEGORY: Địa danh\n// [options] ignore_diacritics\n\nTỉnh lỵ?{=Buôn Ma Thuột}\n\nThủ đô?{=Hà Nội}"
+
+    first, second = gift.parse(text)
+    assert (first.category, first.options, second.options) == ("Địa danh", {"ignore_diacritics": True}, {})
+
+
+def test_an_unknown_option_is_reported_at_its_line():
+    error = only_error("Câu một?{=một}\n\n// [options] ignore_accents\nCâu hai?{=hai}")
+
+    assert error["line"] == 3
+    assert "ignore_accents" in error["message"] and "ignore_diacritics" in error["message"]
+
+
 # The text
 
 
@@ -557,6 +580,16 @@ def test_an_arrow_in_a_short_answer_or_a_matching_item_is_written_so_it_reads_ba
     assert round_trip(questions) == questions
 
 
+
+def test_it_writes_short_answer_options_as_a_comment_that_moodle_ignores():
+    question = ParsedQuestion("short_answer", "Tỉnh lỵ?", answers=[ParsedAnswer("Buôn Ma Thuột", Decimal(1))],
+                              options={"ignore_diacritics": True, "case_sensitive": False})
+
+    assert gift.dump([question]) == (
+        "// [options] ignore_diacritics case_sensitive=false\nTỉnh lỵ?{\n\t=Buôn Ma Thuột\n}\n\n")
+    assert round_trip([question]) == [question]
+
+
 # Round trips
 
 VIETNAMESE = [
@@ -571,7 +604,8 @@ VIETNAMESE = [
     ParsedQuestion("true_false", "Hiến pháp năm 2013 có 11 chương", text_format="markdown", category="Khác",
                    general_feedback="**120** điều", answers=[
                        ParsedAnswer("true", Decimal(0), "Sai: đếm lại"), ParsedAnswer("false", Decimal(1))]),
-    ParsedQuestion("short_answer", "Viết tắt của Ủy ban nhân dân là _____.", category="Khác", answers=[
+    ParsedQuestion("short_answer", "Viết tắt của Ủy ban nhân dân là _____.", category="Khác",
+                   options={"case_sensitive": True, "ignore_diacritics": False}, answers=[
         ParsedAnswer("UBND", Decimal(1), "Đúng"), ParsedAnswer("U.B.N.D", Decimal("0.5")),
         ParsedAnswer("*", Decimal(0), "Xem lại")]),
     ParsedQuestion("numerical", "Nhiệm kỳ Quốc hội (năm)?", title="Nhiệm kỳ", answers=[
@@ -676,6 +710,9 @@ ANSWERS = {
     "essay": st.just([]),
 }
 
+SHORT_ANSWER_OPTIONS = st.dictionaries(st.sampled_from(["ignore_diacritics", "case_sensitive"]), st.booleans())
+OPTIONS = {kind: SHORT_ANSWER_OPTIONS if kind == "short_answer" else st.just({}) for kind in ANSWERS}
+
 
 @st.composite
 def any_question(draw):
@@ -683,7 +720,7 @@ def any_question(draw):
     return ParsedQuestion(
         type=kind, text=draw(texts()), title=draw(texts(0)), text_format=draw(st.sampled_from(TEXT_FORMATS)),
         category=draw(st.sampled_from(["", "Luật", "Luật/Chương 1", "Cải cách: hành chính"])),
-        general_feedback=draw(texts(0)), answers=draw(ANSWERS[kind]))
+        general_feedback=draw(texts(0)), answers=draw(ANSWERS[kind]), options=draw(OPTIONS[kind]))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

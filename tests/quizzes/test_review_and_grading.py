@@ -113,7 +113,7 @@ def test_statistics_per_question(course, bank, enrolled, instructor, outsider):
     stats = client_for(instructor).get(f"/api/v1/quizzes/{quiz.pk}/statistics/").json()
     assert stats["attempts"] == 2 and not stats["stale"]
     single = next(row for row in stats["questions"] if row["question"] == Question.objects.get(type="single").pk)
-    assert single["attempts"] == 2 and single["facility"] == 50.0
+    assert single["attempts"] == 2 and single["facility"] == 0.5
     assert single["discrimination"] == 100.0
     assert sum(single["choices"].values()) == 1
     assert client_for(enrolled).get(f"/api/v1/quizzes/{quiz.pk}/statistics/").status_code == 403

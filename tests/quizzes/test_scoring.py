@@ -88,3 +88,37 @@ def test_matching_scores_correct_pairs_over_pairs():
 def test_an_essay_waits_for_an_instructor():
     result = score(question("essay", []), "Bài luận")
     assert result.fraction is None and result.points is None and result.max_points == 2
+
+
+NUMERICAL_WITH_CATCH_ALL = question("numerical", [
+    {"value": "4", "tolerance": "0", "fraction": "1", "feedback": "Đúng"},
+    {"value": "3", "tolerance": "0", "fraction": "0", "feedback": "Đó là số mức trước năm 2015"},
+    {"text": "*", "fraction": "0", "feedback": "Sai rồi"},
+])
+
+
+def test_the_numerical_catch_all_gives_its_feedback_to_any_other_number():
+    result = score(NUMERICAL_WITH_CATCH_ALL, 7)
+    assert (result.fraction, result.feedback) == (Decimal("0"), "Sai rồi")
+
+
+def test_the_numerical_catch_all_never_hides_an_answer_that_matched():
+    assert score(NUMERICAL_WITH_CATCH_ALL, 4).feedback == "Đúng"
+    assert score(NUMERICAL_WITH_CATCH_ALL, "3").feedback == "Đó là số mức trước năm 2015"
+
+
+def test_the_numerical_catch_all_scores_its_own_fraction():
+    q = question("numerical", [{"value": "4", "fraction": "1"}, {"text": "*", "fraction": "0.1", "feedback": "Gần"}])
+    assert score(q, 5).fraction == Decimal("0.1")
+    assert score(q, "không phải số").fraction == 0, "a text is no number, not any other number"
+    assert score(q, None).feedback == "", "an unanswered question gets no feedback"
+
+
+def test_the_short_answer_catch_all_matches_only_when_no_other_answer_does():
+    q = question("short_answer", [{"text": "*", "fraction": "0", "feedback": "Xem lại"},
+                                  {"text": "UBND cấp xã", "fraction": "0", "feedback": "Cấp nào? Ở đây là tỉnh"},
+                                  {"text": "UBND tỉnh", "fraction": "1", "feedback": "Đúng"}])
+    assert score(q, "ubnd cấp xã").feedback == "Cấp nào? Ở đây là tỉnh"
+    assert score(q, "UBND tỉnh").feedback == "Đúng"
+    assert (score(q, "HĐND").fraction, score(q, "HĐND").feedback) == (0, "Xem lại")
+    assert score(q, "   ").feedback == "", "a blank answer is no answer"
