@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from courses.admin import TaughtCoursesMixin
 from quizzes import services
@@ -82,9 +84,27 @@ class QuestionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
 @admin.register(Quiz)
 class QuizAdmin(TaughtCoursesMixin, admin.ModelAdmin):
     course_path = "course__"
-    list_display = ["title", "course", "bank", "question_count", "time_limit_minutes", "opens_at", "closes_at"]
+    list_display = ["title", "course", "bank", "question_count", "time_limit_minutes", "counts_for_completion",
+                    "opens_at", "closes_at"]
     list_select_related = ["course", "bank"]
     search_fields = ["title", "course__code"]
+    actions = ["regrade", "compute_statistics"]
+
+    @admin.action(description=_("Regrade the selected quizzes with their questions' current keys"))
+    def regrade(self, request, queryset):
+        for quiz in queryset:
+            job = services.request_regrade(actor=request.user, quiz=quiz)
+            self.message_user(request, _("%(quiz)s: regrading %(count)d attempts (job %(job)d).")
+                              % {"quiz": quiz, "count": job.total, "job": job.pk})
+
+    @admin.action(description=_("Compute the item statistics of the selected quizzes"))
+    def compute_statistics(self, request, queryset):
+        from quizzes.tasks import compute_statistics
+
+        for quiz in queryset:
+            transaction.on_commit(lambda pk=quiz.pk: compute_statistics.delay(pk), robust=True)
+        self.message_user(request, _("The statistics are being computed; the API gives them at "
+                                     "/api/v1/quizzes/<id>/statistics/."))
 
 
 class ResponseInline(admin.TabularInline):

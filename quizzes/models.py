@@ -172,6 +172,10 @@ class Quiz(models.Model):
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
     review = models.CharField(_("review"), max_length=15, choices=Review.choices, default=Review.AFTER_SUBMIT)
+    counts_for_completion = models.BooleanField(
+        _("counts for completion"), default=True,
+        help_text=_("The course is completed only once every quiz that counts is passed; a practice quiz does not."),
+    )
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -86,7 +86,7 @@ class QuizSerializer(serializers.ModelSerializer):
         model = Quiz
         fields = ["id", "title", "course", "bank", "category", "question_count", "time_limit_minutes",
                   "max_attempts", "grading_method", "pass_percent", "shuffle_questions", "shuffle_choices", "review",
-                  "opens_at", "closes_at", "created_at", "updated_at"]
+                  "counts_for_completion", "opens_at", "closes_at", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
     def validate(self, attrs):
@@ -178,6 +178,13 @@ class AttemptSerializer(serializers.ModelSerializer):
     @extend_schema_field(ResponseSerializer(many=True))
     def get_responses(self, attempt):
         return self.context["responses"]
+
+    def to_representation(self, attempt):
+        data = super().to_representation(attempt)
+        if attempt.status != Attempt.Status.SCORED:
+            # API.md: the score fields are null until scored (an essay waiting for grading has no total yet).
+            data.update(score=None, max_score=None, percent=None, passed=None)
+        return data
 
 
 class GradeSerializer(serializers.Serializer):

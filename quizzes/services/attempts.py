@@ -393,12 +393,22 @@ def quiz_grade(quiz: Quiz, user_id: int) -> Decimal | None:
 
 
 def apply_quiz_grades(*, quiz: Quiz, user_ids) -> None:
-    """Tell the course who passed; it completes the enrolments whose rule now holds."""
+    """Tell the course who has passed every quiz that counts; it completes the enrolments whose rule now holds.
+
+    Learners are told about once graded on this quiz; a quiz that does not count
+    (practice) tells the course nothing.
+    """
+    if not quiz.counts_for_completion:
+        return
     grades = quiz_grades(quiz, user_ids)
-    if grades:
-        course_services.record_quiz_results(
-            course=quiz.course, results={user_id: grade >= quiz.pass_percent for user_id, grade in grades.items()}
-        )
+    if not grades:
+        return
+    passed = {user_id for user_id, grade in grades.items() if grade >= quiz.pass_percent}
+    for other in Quiz.objects.filter(course_id=quiz.course_id, counts_for_completion=True).exclude(pk=quiz.pk):
+        if not passed:
+            break
+        passed &= {user_id for user_id, grade in quiz_grades(other, passed).items() if grade >= other.pass_percent}
+    course_services.record_quiz_results(course=quiz.course, results={user_id: user_id in passed for user_id in grades})
 
 
 @transaction.atomic

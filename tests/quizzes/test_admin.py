@@ -122,3 +122,21 @@ def test_a_question_added_in_the_admin_goes_through_the_rules_too(instructor, ba
     added = client.post("/admin/quizzes/question/add/", {**data, "choices-0-fraction": "1"})
     assert added.status_code == 302
     assert bank.questions.get(text="Chọn?").choices.count() == 2
+
+
+def test_the_quiz_admin_regrades_and_computes_statistics(instructor, quiz, enrolled, django_capture_on_commit_callbacks):
+    from accounts.models import Job
+    from quizzes.models import QuizStatistics
+    from tests.quizzes.test_review_and_grading import finished_attempt
+
+    finished_attempt(quiz, enrolled)
+    client = admin_client(instructor)
+    with django_capture_on_commit_callbacks(execute=True):
+        regraded = client.post("/admin/quizzes/quiz/", {"action": "regrade", "_selected_action": [quiz.pk]},
+                               follow=True)
+    assert regraded.status_code == 200
+    job = Job.objects.get(kind="quiz.regrade")
+    assert job.status == "done" and job.total == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/quizzes/quiz/", {"action": "compute_statistics", "_selected_action": [quiz.pk]})
+    assert QuizStatistics.objects.get(quiz=quiz).attempts == 1

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from courses.models import Enrollment
 from quizzes import scoring, services
 from quizzes.models import Attempt, Choice, Question, Response
 from quizzes.snapshot import learner_view
@@ -121,3 +122,22 @@ def test_statistics_count_choices_under_the_ids_instructors_know(quiz, enrolled)
     single = Question.objects.get(bank=quiz.bank, type="single")
     row = next(row for row in stats.questions if row["question"] == single.pk)
     assert row["choices"] == {str(single.choices.get(text="Sở Nội vụ").pk): 1}
+
+
+def test_a_practice_quiz_does_not_complete_the_course(course, bank, enrolled):
+    course.completion_rule = "quiz"
+    course.save()
+    practice = make_quiz(course, bank, title="Luyện tập", counts_for_completion=False)
+    finished_attempt(practice, enrolled, right=True)
+    assert Enrollment.objects.get(user=enrolled, course=course).status == "enrolled"
+
+
+def test_the_course_is_completed_once_every_quiz_that_counts_is_passed(course, bank, enrolled):
+    course.completion_rule = "quiz"
+    course.save()
+    midterm, final = make_quiz(course, bank, title="Giữa khoá"), make_quiz(course, bank, title="Cuối khoá")
+    finished_attempt(final, enrolled, right=True)
+    enrollment = Enrollment.objects.get(user=enrolled, course=course)
+    assert enrollment.status == "enrolled" and enrollment.quiz_passed_at is None
+    finished_attempt(midterm, enrolled, right=True)
+    assert Enrollment.objects.get(user=enrolled, course=course).status == "completed"

@@ -58,6 +58,7 @@ def test_instructors_always_see_everything_and_grade_essays(course, bank, enroll
     api = client_for(instructor)
     seen = api.get(f"/api/v1/attempts/{attempt.pk}/").json()
     assert all("points" in response for response in seen["responses"])
+    assert seen["status"] == "needs_grading" and seen["max_score"] is None and seen["percent"] is None
 
     assert api.post(f"/api/v1/responses/{essay.pk}/grade/", {"points": "5"}).status_code == 400
     graded = api.post(f"/api/v1/responses/{essay.pk}/grade/", {"points": "3", "comment": "Khá tốt"})
