@@ -22,6 +22,8 @@ $CATEGORY: Cải cách hành chính/Chung
 ~%25%Xây dựng và phát triển Chính phủ điện tử, Chính phủ số
 ~%-100%Cải cách ruộng đất}
 
+// Gõ không dấu vẫn được tính đúng: "cai cach hanh chinh".
+// [options] ignore_diacritics
 ::Tiếng Việt không dấu::Viết tắt thường dùng của "cải cách hành chính" là gì?{=CCHC =cải cách hành chính}
 
 ::Essay::Nêu hai giải pháp để nâng cao sự hài lòng của người dân đối với cơ quan của đồng chí.{}

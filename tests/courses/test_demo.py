@@ -18,6 +18,8 @@ def test_the_demo_has_published_reform_courses_assignments_and_quizzes(db):
     for quiz in Quiz.objects.all():
         types = set(Question.objects.filter(bank=quiz.bank).values_list("type", flat=True))
         assert types == {"single", "multiple", "true_false", "short_answer", "numerical", "matching", "essay"}
+    diacritics = Question.objects.filter(title="Tiếng Việt không dấu")
+    assert diacritics and all(question.options == {"ignore_diacritics": True} for question in diacritics)
     enrollment = Enrollment.objects.filter(course__code="CCHC-MC01").select_related("user").first()
     attempt, created = quiz_services.start_attempt(user=enrollment.user, quiz=Quiz.objects.get(course__code="CCHC-MC01"))
     assert created and len(attempt.questions) == 8
