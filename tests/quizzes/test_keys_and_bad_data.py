@@ -141,3 +141,18 @@ def test_the_course_is_completed_once_every_quiz_that_counts_is_passed(course, b
     assert enrollment.status == "enrolled" and enrollment.quiz_passed_at is None
     finished_attempt(midterm, enrolled, right=True)
     assert Enrollment.objects.get(user=enrolled, course=course).status == "completed"
+
+
+def test_statistics_with_the_broker_down_are_the_last_ones_marked_stale(quiz, enrolled, instructor, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from quizzes import tasks
+
+    finished_attempt(quiz, enrolled)
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.compute_statistics, "delay", broker_down)
+    answer = client_for(instructor).get(f"/api/v1/quizzes/{quiz.pk}/statistics/")
+    assert answer.status_code == 200 and answer.json()["stale"] is True
