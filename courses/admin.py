@@ -21,15 +21,33 @@ class LessonInline(admin.StackedInline):
 
 
 class TaughtCoursesMixin:
-    """Instructors see and change only the courses they teach; admins see all."""
+    """Instructors see and change only the courses they teach; admins see all.
+
+    Their forms likewise offer, and accept, only the courses they teach and what
+    belongs to them: `taught_paths` maps a related model to its path to the course.
+    """
 
     course_path = "course"
+    taught_paths = {"courses.course": "", "courses.module": "course__"}
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.has_role("admin"):
             return queryset
         return queryset.filter(**{f"{self.course_path}instructors": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **self._taught_only(db_field, request, kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(db_field, request, **self._taught_only(db_field, request, kwargs))
+
+    def _taught_only(self, db_field, request, kwargs: dict) -> dict:
+        path = self.taught_paths.get(db_field.related_model._meta.label_lower)
+        if path is not None and not request.user.has_role("admin"):
+            taught = db_field.related_model._default_manager.filter(**{f"{path}instructors": request.user})
+            kwargs["queryset"] = taught.distinct()
+        return kwargs
 
 
 @admin.register(Course)

@@ -11,6 +11,11 @@ from quizzes.models import Attempt, Category, Choice, Question, QuestionBank, Qu
 from quizzes.services.banks import CHOICE_FIELDS
 
 
+class TaughtQuizMixin(TaughtCoursesMixin):
+    taught_paths = {**TaughtCoursesMixin.taught_paths, "quizzes.questionbank": "course__",
+                    "quizzes.category": "bank__course__"}
+
+
 class ChoiceFormSet(BaseInlineFormSet):
     """Checks the question with the answers as edited, by the rules every other way in goes through."""
 
@@ -43,7 +48,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(QuestionBank)
-class QuestionBankAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+class QuestionBankAdmin(TaughtQuizMixin, admin.ModelAdmin):
     course_path = "course__"
     list_display = ["name", "course", "version", "updated_at"]
     list_select_related = ["course"]
@@ -51,14 +56,14 @@ class QuestionBankAdmin(TaughtCoursesMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+class CategoryAdmin(TaughtQuizMixin, admin.ModelAdmin):
     course_path = "bank__course__"
     list_display = ["name", "bank"]
     list_select_related = ["bank"]
 
 
 @admin.register(Question)
-class QuestionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+class QuestionAdmin(TaughtQuizMixin, admin.ModelAdmin):
     course_path = "bank__course__"
     list_display = ["__str__", "type", "bank", "category", "points"]
     list_filter = ["type"]
@@ -82,7 +87,7 @@ class QuestionAdmin(TaughtCoursesMixin, admin.ModelAdmin):
 
 
 @admin.register(Quiz)
-class QuizAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+class QuizAdmin(TaughtQuizMixin, admin.ModelAdmin):
     course_path = "course__"
     list_display = ["title", "course", "bank", "question_count", "time_limit_minutes", "counts_for_completion",
                     "opens_at", "closes_at"]
@@ -119,7 +124,7 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+class AttemptAdmin(TaughtQuizMixin, admin.ModelAdmin):
     """Read-only: attempts change only through the quiz services (grading goes through the API)."""
 
     course_path = "quiz__course__"

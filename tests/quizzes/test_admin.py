@@ -140,3 +140,24 @@ def test_the_quiz_admin_regrades_and_computes_statistics(instructor, quiz, enrol
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/admin/quizzes/quiz/", {"action": "compute_statistics", "_selected_action": [quiz.pk]})
     assert QuizStatistics.objects.get(quiz=quiz).attempts == 1
+
+
+def test_admin_forms_offer_and_accept_only_what_the_instructor_teaches(instructor, bank, province):
+    from tests.conftest import unit
+    from tests.courses.conftest import build_course
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(username="giangvien2", org_unit=unit("SNV"), roles=["instructor"])
+    theirs = services.create_bank(actor=colleague, name="Ngân hàng khác",
+                                  course=build_course(colleague, code="QZ-99", lessons=1))
+    question = bank.questions.get(type="single")
+    client = admin_client(instructor)
+    form = client.get(f"/admin/quizzes/question/{question.pk}/change/").content.decode()
+    assert "Ngân hàng CCHC" in form and "Ngân hàng khác" not in form
+
+    moved = client.post(f"/admin/quizzes/question/{question.pk}/change/", change_data(question, bank=theirs.pk))
+    assert moved.status_code == 200 and Question.objects.get(pk=question.pk).bank_id == bank.pk
+    quiz = client.post("/admin/quizzes/quiz/add/", {"title": "Lạc khoá", "course": theirs.course_id,
+                                                    "bank": theirs.pk, "grading_method": "highest",
+                                                    "pass_percent": "50", "review": "after_submit"})
+    assert quiz.status_code == 200 and not Quiz.objects.filter(title="Lạc khoá").exists()
