@@ -1,12 +1,23 @@
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+import re
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from courses.admin import TaughtCoursesMixin
 from quizzes import services
-from quizzes.formats import ParsedAnswer, ParsedQuestion
+from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion
 from quizzes.models import Attempt, Category, Choice, Question, QuestionBank, Quiz, Response
 from quizzes.services.banks import CHOICE_FIELDS
 
@@ -47,12 +58,103 @@ class ChoiceInline(admin.TabularInline):
     extra = 0
 
 
+# An Aiken file has "ANSWER:" (or "ĐÁP ÁN:") lines; a GIFT line hardly ever starts so.
+_AIKEN_ANSWER = re.compile(r"^\s*(?:ANSWER|ĐÁP ÁN)\s*:", re.IGNORECASE | re.MULTILINE)
+_EXTENSION_FORMATS = {".gift": "gift", ".aiken": "aiken", ".xlsx": "xlsx", ".xls": "xlsx"}
+FORMAT_NAMES = {"gift": "GIFT", "aiken": "Aiken", "xlsx": "XLSX"}
+
+
+def guessed_format(filename: str, data: bytes) -> str | None:
+    """The format of a file by its extension; a .txt file (GIFT from Moodle, or Aiken) by its answer lines."""
+    extension = PurePath(filename).suffix.lower()
+    if extension == ".txt":
+        return "aiken" if _AIKEN_ANSWER.search(data.decode("utf-8", "replace")) else "gift"
+    return _EXTENSION_FORMATS.get(extension)
+
+
+class ImportQuestionsForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    format = forms.ChoiceField(
+        label=_("Format"), initial="auto",
+        choices=[("auto", _("Guess from the file name")), *FORMAT_NAMES.items()],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "file" not in cleaned:
+            return cleaned
+        # One byte beyond the limit is enough for the service to refuse the file as too large.
+        cleaned["data"] = cleaned["file"].read(settings.QUESTION_IMPORT_MAX_BYTES + 1)
+        if cleaned.get("format") == "auto":
+            cleaned["format"] = guessed_format(cleaned["file"].name, cleaned["data"])
+            if cleaned["format"] is None:
+                self.add_error("format", _("The format cannot be told from the name “%(name)s”: choose GIFT, Aiken "
+                                           "or XLSX.") % {"name": cleaned["file"].name})
+        return cleaned
+
+
 @admin.register(QuestionBank)
 class QuestionBankAdmin(TaughtQuizMixin, admin.ModelAdmin):
+    """Banks, with pages to import questions from a file and to export them, as the API does."""
+
     course_path = "course__"
     list_display = ["name", "course", "version", "updated_at"]
     list_select_related = ["course"]
     search_fields = ["name", "course__code"]
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/import/", self.admin_site.admin_view(self.import_view),
+                 name="quizzes_questionbank_import"),
+            path("<path:object_id>/export/<str:file_format>/", self.admin_site.admin_view(self.export_view),
+                 name="quizzes_questionbank_export"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["export_formats"] = {key: FORMAT_NAMES[key] for key in services.EXPORT_FORMATS}
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def import_view(self, request, object_id):
+        bank = self._bank(request, object_id, self.has_change_permission)
+        form = ImportQuestionsForm(request.POST or None, request.FILES or None)
+        errors = []
+        if form.is_valid():
+            try:
+                created = services.import_questions(
+                    actor=request.user, bank=bank, data=form.cleaned_data["data"],
+                    file_format=form.cleaned_data["format"], filename=form.cleaned_data["file"].name,
+                )
+            except FormatError as error:
+                errors = error.errors
+            else:
+                self.message_user(request, ngettext("Imported %(count)d question.", "Imported %(count)d questions.",
+                                                    created) % {"count": created}, messages.SUCCESS)
+                return redirect("admin:quizzes_questionbank_change", bank.pk)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": bank,
+            "title": _("Import questions"), "form": form, "errors": errors,
+            "max_size": settings.QUESTION_IMPORT_MAX_BYTES,
+        }
+        return TemplateResponse(request, "admin/quizzes/questionbank/import.html", context)
+
+    def export_view(self, request, object_id, file_format):
+        bank = self._bank(request, object_id, self.has_view_permission)
+        if file_format not in services.EXPORT_FORMATS:
+            raise Http404
+        exported = services.export_questions(bank=bank, file_format=file_format)
+        response = HttpResponse(exported.content, content_type=exported.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+        return response
+
+    def _bank(self, request, object_id, permission) -> QuestionBank:
+        """A bank of the admin's queryset, so a bank the instructor does not teach is a 404."""
+        bank = self.get_object(request, unquote(object_id))
+        if bank is None:
+            raise Http404
+        if not permission(request, bank):
+            raise PermissionDenied
+        return bank
 
 
 @admin.register(Category)

@@ -121,19 +121,13 @@ class QuestionBankViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     @action(detail=True, methods=["get"], renderer_classes=[GiftRenderer, AikenRenderer, XlsxRenderer, JSONRenderer])
     def export(self, request, pk=None):
         """The bank as a file that imports back to the same questions."""
-        from django.utils.module_loading import import_string
-
         bank = self.get_object()
         file_format = request.query_params.get("format", "gift")
-        writers = {"gift": ("quizzes.formats.gift.dump", "text/plain; charset=utf-8", "gift"),
-                   "aiken": ("quizzes.formats.aiken.dump", "text/plain; charset=utf-8", "txt"),
-                   "xlsx": ("quizzes.formats.xlsx.dump", XlsxRenderer.media_type, "xlsx")}
-        if file_format not in writers:
+        if file_format not in services.EXPORT_FORMATS:
             raise exceptions.ValidationError({"format": [_("Choose gift, aiken or xlsx.")]})
-        writer, content_type, extension = writers[file_format]
-        content = import_string(writer)(services.parsed_questions(bank))
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="ngan-hang-{bank.pk}.{extension}"'
+        exported = services.export_questions(bank=bank, file_format=file_format)
+        response = HttpResponse(exported.content, content_type=exported.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
         return response
 
 

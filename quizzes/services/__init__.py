@@ -19,9 +19,11 @@ from quizzes.services.attempts import (  # noqa: F401
     submit_attempt,
 )
 from quizzes.services.banks import (  # noqa: F401
+    EXPORT_FORMATS,
     add_questions,
     create_bank,
     delete_questions,
+    export_questions,
     import_questions,
     parsed_questions,
     replace_question,

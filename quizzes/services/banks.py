@@ -1,7 +1,11 @@
 """Question banks: create, import, export, edit questions."""
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +25,31 @@ READERS = {
     "xlsx": "quizzes.formats.xlsx.parse",
 }
 CHOICE_FIELDS = ("text", "fraction", "feedback", "match_text", "value", "tolerance", "minimum", "maximum")
+# Workbooks are ZIP files (XLSX) or OLE2 containers (XLS, or an XLSX with a password).
+_SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    writer: str
+    content_type: str
+    extension: str
+
+
+EXPORT_FORMATS = {
+    "gift": ExportFormat("quizzes.formats.gift.dump", "text/plain; charset=utf-8", "gift"),
+    # Aiken holds single-answer questions only: the writer leaves the others out.
+    "aiken": ExportFormat("quizzes.formats.aiken.dump", "text/plain; charset=utf-8", "txt"),
+    "xlsx": ExportFormat("quizzes.formats.xlsx.dump",
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    content: str | bytes
+    content_type: str
+    filename: str
 
 
 @transaction.atomic
@@ -34,6 +63,7 @@ def import_questions(*, actor: User, bank: QuestionBank, data: bytes, file_forma
     """Read a file and add all its questions to the bank, or none. Raises FormatError."""
     if file_format not in READERS:
         raise FormatError([{"line": 0, "message": _("Unknown format: %(format)s") % {"format": file_format}}])
+    _check_file(data, file_format)
     parsed = import_string(READERS[file_format])(data)
     if not parsed:
         raise FormatError([{"line": 1, "message": _("The file holds no questions.")}])
@@ -43,6 +73,17 @@ def import_questions(*, actor: User, bank: QuestionBank, data: bytes, file_forma
         audit.record(actor=actor, action="questions.imported", target=bank,
                      changes={"file": filename, "format": file_format, "created": len(created)})
     return len(created)
+
+
+def _check_file(data: bytes, file_format: str) -> None:
+    """Problems of the whole file, told before a reader tries it."""
+    if len(data) > settings.QUESTION_IMPORT_MAX_BYTES:
+        raise FormatError([{"line": 0, "message": _("The file is too large: the largest file accepted is %(size)s.")
+                                                  % {"size": filesizeformat(settings.QUESTION_IMPORT_MAX_BYTES)}}])
+    if file_format != "xlsx" and data.startswith(_SPREADSHEET_SIGNATURES):
+        # The text readers would call a workbook "not UTF-8", which would send people the wrong way.
+        raise FormatError([{"line": 0, "message": _("This is an Excel file, not a text file: choose the XLSX "
+                                                    "format.")}])
 
 
 def _check_all(parsed: list[ParsedQuestion]) -> None:
@@ -124,6 +165,14 @@ def parsed_questions(bank: QuestionBank) -> list[ParsedQuestion]:
         )
         for question in questions
     ]
+
+
+def export_questions(*, bank: QuestionBank, file_format: str) -> ExportedFile:
+    """The bank as a file that imports back to the same questions; `file_format` is a key of EXPORT_FORMATS."""
+    export_format = EXPORT_FORMATS[file_format]
+    content = import_string(export_format.writer)(parsed_questions(bank))
+    return ExportedFile(content=content, content_type=export_format.content_type,
+                        filename=f"ngan-hang-{bank.pk}.{export_format.extension}")
 
 
 def _plain_number(value):
