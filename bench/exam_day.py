@@ -426,7 +426,7 @@ def in_process_figures(questions: int) -> None:
 
     from quizzes import scoring
     from quizzes.models import Attempt
-    from quizzes.services import attempts as service
+    from quizzes.services import grading as service
 
     print("4. in-process")
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: the bench collects no static files

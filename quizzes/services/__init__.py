@@ -1,20 +1,10 @@
-"""The quiz services, by subject: banks, attempts, review (regrade, statistics, policy)."""
+"""The quiz services, by subject: banks, attempts, grading (scoring, grades), review (regrade, statistics, policy)."""
 
 from quizzes.services.attempts import (  # noqa: F401
     QuizError,
-    apply_quiz_grades,
     close_expired_attempts,
-    enqueue_scoring,
-    grade_response,
     question_pool,
-    quiz_grade,
-    quiz_grades,
-    requeue_unscored,
     save_answers,
-    score_attempt,
-    request_scoring,
-    score_submitted,
-    score_waiting,
     start_attempt,
     submit_attempt,
 )
@@ -27,6 +17,18 @@ from quizzes.services.banks import (  # noqa: F401
     import_questions,
     parsed_questions,
     replace_question,
+)
+from quizzes.services.grading import (  # noqa: F401
+    apply_quiz_grades,
+    enqueue_scoring,
+    grade_response,
+    quiz_grade,
+    quiz_grades,
+    request_scoring,
+    requeue_unscored,
+    score_attempt,
+    score_submitted,
+    score_waiting,
 )
 from quizzes.question_rules import check_parsed  # noqa: F401
 from quizzes.services.review import compute_statistics, request_regrade, review_allowed, run_regrade  # noqa: F401

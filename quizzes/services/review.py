@@ -9,7 +9,7 @@ from accounts import audit
 from accounts.models import Job, User
 from quizzes import scoring, snapshot
 from quizzes.models import Attempt, Choice, Question, Quiz, QuizStatistics, Response
-from quizzes.services.attempts import _total
+from quizzes.services.grading import _total
 from quizzes.statistics import item_statistics
 
 REGRADE_CHUNK = 100

@@ -226,7 +226,7 @@ def test_a_burst_of_submits_asks_the_worker_twice_a_second_not_once_each(
             services.submit_attempt(attempt=attempt)
     # The trailing task starts after the window in which the other two committed, so it sees them.
     assert asked == ["now", "in 2 s"]
-    cache.delete(services.attempts.SCORING_REQUESTED)  # the second is over
+    cache.delete(services.grading.SCORING_REQUESTED)  # the second is over
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_attempt(attempt=attempts[3])
     assert asked == ["now", "in 2 s", "now", "in 2 s"]
