@@ -128,9 +128,17 @@ def add_questions(*, bank: QuestionBank, parsed: list[ParsedQuestion]) -> list[Q
 
 @transaction.atomic
 def delete_questions(*, questions: QuerySet[Question]) -> None:
-    """Delete questions; their banks take a new version, so no cached question pool keeps them."""
-    bank_ids = set(questions.values_list("bank_id", flat=True))
-    questions.delete()
+    """Delete questions; their banks take a new version, so no cached question pool keeps them.
+
+    The rows are locked first: scoring that is writing responses to them
+    (quizzes.services.grading) finishes, and its responses are unlinked too.
+    """
+    chosen = list(questions.values_list("pk", flat=True))  # a changelist's queryset may be DISTINCT: no FOR UPDATE
+    locked = list(
+        Question.objects.filter(pk__in=chosen).order_by("pk").select_for_update().values_list("pk", "bank_id")
+    )
+    bank_ids = {bank_id for _pk, bank_id in locked}
+    Question.objects.filter(pk__in=[pk for pk, _bank_id in locked]).delete()
     QuestionBank.objects.filter(pk__in=bank_ids).update(version=F("version") + 1, updated_at=timezone.now())
 
 

@@ -140,3 +140,42 @@ def test_a_burst_of_submits_is_scored_within_seconds_without_the_sweep(celery_wo
         services.submit_attempt(attempt=Attempt(pk=pk))
     # The sweep is not running (no beat here), so only the submits' own requests can score them.
     wait_for(lambda: all_scored_once(ids, questions), timeout=20, message="every attempt to be scored")
+
+
+def test_a_question_deleted_while_its_scores_are_written_waits_and_unlinks_them(course, bank, learner, monkeypatch):
+    from courses import services as course_services
+    from quizzes.models import Question
+    from quizzes.services import grading
+
+    course_services.enroll(user=learner, course=course)
+    attempt, _created = services.start_attempt(user=learner, quiz=make_quiz(course, bank))
+    Attempt.objects.filter(pk=attempt.pk).update(status="submitted", submitted_at=timezone.now())
+    question = Question.objects.get(bank=bank, type="single")
+    locked, outcome = threading.Event(), []
+
+    def delete():
+        locked.wait(timeout=10)
+        try:
+            services.delete_questions(questions=Question.objects.filter(pk=question.pk))
+            outcome.append("deleted")
+        except Exception as error:  # asserted below
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    original = grading._lock_questions
+
+    def lock_and_let_the_delete_come(ids):
+        existing = original(ids)
+        locked.set()
+        time.sleep(0.5)  # the delete arrives while this batch still writes its responses
+        return existing
+
+    monkeypatch.setattr(grading, "_lock_questions", lock_and_let_the_delete_come)
+    deleter = threading.Thread(target=delete)
+    deleter.start()
+    assert services.score_submitted() == {attempt.pk}
+    deleter.join()
+    assert outcome == ["deleted"]
+    assert Response.objects.filter(attempt=attempt, question__isnull=True).count() == 1
+    assert Attempt.objects.get(pk=attempt.pk).status == "scored"
