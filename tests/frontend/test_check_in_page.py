@@ -15,8 +15,9 @@ from tests.factories import UserFactory
 def session(province, learner):
     instructor = UserFactory(roles=["instructor"], org_unit=unit("SNV"))
     today = timezone.localdate()
+    # Until tomorrow: a session starting late in the evening runs past midnight.
     event = services.create_event(actor=instructor, kind="conference", title="Hội nghị CCHC", starts_on=today,
-                                  ends_on=today, venue="Hội trường")
+                                  ends_on=today + timedelta(days=1), venue="Hội trường")
     now = timezone.now()
     session = services.add_session(actor=instructor, event=event, title="Phiên sáng", starts_at=now,
                                    ends_at=now + timedelta(hours=2))
