@@ -31,6 +31,7 @@ def question_data(question, choices) -> dict:
         "choices": [
             {
                 "id": choice.public_id,
+                "pk": choice.pk,  # for a regrade to find the answer again; learner_view never shows it
                 "text": choice.text,
                 "fraction": str(choice.fraction),
                 "feedback": choice.feedback,
@@ -104,17 +105,39 @@ def refresh_key(snapshot: dict, current: dict | None) -> dict:
     """
     if current is None:
         return snapshot
-    fresh = {choice["id"]: choice for choice in current["choices"]}
+    # Answers are found again by database id: attempts started before public ids
+    # had the database id as their `id` and no `pk`.
+    fresh = {choice["pk"]: choice for choice in current["choices"]}
     refreshed = dict(snapshot)
     refreshed["points"] = current["points"]
     refreshed["options"] = current["options"]
-    refreshed["choices"] = [{**choice, **_key_of(fresh[choice["id"]])} if choice["id"] in fresh else choice
+    refreshed["choices"] = [{**choice, **_key_of(fresh[_pk(choice)])} if _pk(choice) in fresh else choice
                             for choice in snapshot["choices"]]
-    known = {choice["id"] for choice in snapshot["choices"]}
+    known = {_pk(choice) for choice in snapshot["choices"]}
     if snapshot["type"] in ("short_answer", "numerical"):
         # New accepted answers count in a regrade: they show nothing to the learner.
         refreshed["choices"] += [choice for pk, choice in fresh.items() if pk not in known]
+    if "match_options" in snapshot:
+        refreshed["match_options"] = _renamed_options(snapshot, refreshed["choices"])
     return refreshed
+
+
+def _pk(choice: dict) -> int:
+    return choice.get("pk", choice["id"])
+
+
+def _renamed_options(snapshot: dict, choices: list[dict]) -> list[dict]:
+    """The attempt's matching options after a regrade: an option whose text was corrected shows the new text.
+
+    A match changed to another option the attempt already shows is a new key,
+    not a new text, and a text some answer still matches stays: the options stay
+    as they were.
+    """
+    shown = {option["text"] for option in snapshot["match_options"]}
+    still_used = {choice["match_text"] for choice in choices}
+    renamed = {old["match_text"]: new["match_text"] for old, new in zip(snapshot["choices"], choices, strict=False)
+               if new["match_text"] not in shown and old["match_text"] not in still_used}
+    return [{**option, "text": renamed.get(option["text"], option["text"])} for option in snapshot["match_options"]]
 
 
 def _key_of(choice: dict) -> dict:
@@ -185,5 +208,5 @@ def correct_answer(snapshot: dict):
         return {"value": best["value"], "tolerance": best.get("tolerance") or "0"}
     if kind == "matching":
         options = {option["text"]: option["id"] for option in matching_options(snapshot)}
-        return {str(choice["id"]): options[choice["match_text"]] for choice in choices if choice["text"]}
+        return {str(choice["id"]): options.get(choice["match_text"]) for choice in choices if choice["text"]}
     return None

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses import services as course_services
+from courses.models import Enrollment
 from quizzes import scoring
 from quizzes.models import Attempt, Question, Quiz, Response
 from quizzes.services.sql import SUBMITTED, read_json, db_table
@@ -134,7 +135,7 @@ def _score_claimed(claimed: list[tuple]) -> None:
             (status, score, max_score, percent, passed, connection.ops.adapt_datetimefield_value(scored_at), pk)
             for status, score, max_score, percent, passed, scored_at, pk in totals
         ])
-    for quiz_id, user_ids in graded.items():
+    for quiz_id, user_ids in sorted(graded.items()):  # in quiz order, so enrolments are locked in one order
         apply_quiz_grades(quiz=quizzes[quiz_id], user_ids=user_ids)
 
 
@@ -162,15 +163,17 @@ def _lock_questions(ids: set[int]) -> set[int]:
         return set()
     lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {db_table(Question)} WHERE id IN ({', '.join(['%s'] * len(ids))}){lock}",
-                       list(ids))
+        # In id order, as delete_questions locks them: two lockers in different orders could deadlock.
+        cursor.execute(f"SELECT id FROM {db_table(Question)} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
+                       f"ORDER BY id{lock}", list(ids))
         return {pk for (pk,) in cursor.fetchall()}
 
 
 def _insert_responses(rows: list[tuple]) -> None:
     """Write responses given as tuples of RESPONSE_COLUMNS: COPY on PostgreSQL, else one executemany."""
     table, columns = db_table(Response), ", ".join(RESPONSE_COLUMNS)
-    with connection.cursor() as cursor:
+    # COPY goes through psycopg's own cursor: its errors become Django's DatabaseError here as elsewhere.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
@@ -233,6 +236,17 @@ def quiz_grade(quiz: Quiz, user_id: int) -> Decimal | None:
     return quiz_grades(quiz, [user_id]).get(user_id)
 
 
+def lock_enrollments(*, course_id: int, user_ids) -> None:
+    """Lock these learners' enrolments in the course, in user order, until the transaction ends.
+
+    A learner's pass is then decided by one transaction at a time: two workers
+    scoring two of their attempts at once would each miss the other's, and the
+    later write would undo the earlier. The same order everywhere rules out deadlocks.
+    """
+    list(Enrollment.objects.select_for_update().filter(course_id=course_id, user_id__in=list(user_ids))
+         .order_by("user_id").values_list("pk", flat=True))
+
+
 def apply_quiz_grades(*, quiz: Quiz, user_ids) -> None:
     """Tell the course who has passed every quiz that counts; it completes the enrolments whose rule now holds.
 
@@ -241,6 +255,7 @@ def apply_quiz_grades(*, quiz: Quiz, user_ids) -> None:
     """
     if not quiz.counts_for_completion:
         return
+    lock_enrollments(course_id=quiz.course_id, user_ids=user_ids)
     grades = quiz_grades(quiz, user_ids)
     if not grades:
         return

@@ -9,7 +9,7 @@ from accounts import audit
 from accounts.models import Job, User
 from quizzes import scoring, snapshot
 from quizzes.models import Attempt, Choice, Question, Quiz, QuizStatistics, Response
-from quizzes.services.grading import _total
+from quizzes.services.grading import _total, lock_enrollments
 from quizzes.statistics import item_statistics
 
 REGRADE_CHUNK = 100
@@ -43,9 +43,11 @@ def run_regrade(job_id: int) -> None:
     for start in range(0, len(ids), REGRADE_CHUNK):
         with transaction.atomic():
             # Locked, a waiting attempt cannot be scored with the old keys meanwhile (the scorer skips it).
-            for attempt in Attempt.objects.select_for_update().select_related("quiz").filter(
+            attempts = list(Attempt.objects.select_for_update().select_related("quiz").filter(
                 pk__in=ids[start:start + REGRADE_CHUNK]
-            ):
+            ))
+            lock_enrollments(course_id=quiz.course_id, user_ids={attempt.user_id for attempt in attempts})
+            for attempt in attempts:
                 if attempt.status in (Attempt.Status.SCORED, Attempt.Status.NEEDS_GRADING):
                     regrade_attempt(attempt, current)
                 else:

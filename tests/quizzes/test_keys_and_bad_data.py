@@ -156,3 +156,57 @@ def test_statistics_with_the_broker_down_are_the_last_ones_marked_stale(quiz, en
     monkeypatch.setattr(tasks.compute_statistics, "delay", broker_down)
     answer = client_for(instructor).get(f"/api/v1/quizzes/{quiz.pk}/statistics/")
     assert answer.status_code == 200 and answer.json()["stale"] is True
+
+
+def regrade(api, quiz, capture) -> None:
+    with capture(execute=True):
+        assert api.post(f"/api/v1/quizzes/{quiz.pk}/regrade/").status_code == 202
+
+
+def test_a_matching_option_whose_text_is_corrected_keeps_its_right_answers(
+    quiz, enrolled, instructor, django_capture_on_commit_callbacks
+):
+    attempt = finished_attempt(quiz, enrolled, right=True)
+    matching = Question.objects.get(bank=quiz.bank, type="matching")
+    api = client_for(instructor)
+    edited = api.put(f"/api/v1/questions/{matching.pk}/", {"type": "matching", "text": matching.text, "answers": [
+        {"id": choice.pk, "text": choice.text,
+         "match_text": "Toàn trình (mức 4)" if choice.match_text == "Toàn trình" else choice.match_text}
+        for choice in matching.choices.all()
+    ]}, format="json")
+    assert edited.status_code == 200, edited.content
+
+    regrade(api, quiz, django_capture_on_commit_callbacks)
+
+    attempt = Attempt.objects.get(pk=attempt.pk)
+    assert attempt.percent == Decimal("100.00")
+    shown = next(data for data in attempt.questions if data["type"] == "matching")["match_options"]
+    assert "Toàn trình (mức 4)" in {option["text"] for option in shown}
+    for viewer in (enrolled, instructor):
+        assert client_for(viewer).get(f"/api/v1/attempts/{attempt.pk}/").status_code == 200
+
+
+def test_a_regrade_reaches_attempts_started_before_public_ids(
+    quiz, enrolled, instructor, django_capture_on_commit_callbacks
+):
+    attempt = finished_attempt(quiz, enrolled, right=True)
+    single = Question.objects.get(bank=quiz.bank, type="single")
+    stored = Attempt.objects.get(pk=attempt.pk)
+    by_public_id = {choice.public_id: choice.pk for choice in single.choices.all()}
+    for data in stored.questions:  # as such an attempt was stored: database ids, no `pk`
+        if data["id"] == single.pk:
+            data["choices"] = [{**{k: v for k, v in choice.items() if k != "pk"}, "id": by_public_id[choice["id"]]}
+                               for choice in data["choices"]]
+            data["order"] = [by_public_id[pk] for pk in data["order"]]
+            stored.answers[str(single.pk)] = by_public_id[stored.answers[str(single.pk)]]
+    Attempt.objects.filter(pk=stored.pk).update(questions=stored.questions, answers=stored.answers)
+    Response.objects.filter(attempt=stored, question=single).update(answer=stored.answers[str(single.pk)])
+    api = client_for(instructor)
+    assert api.put(f"/api/v1/questions/{single.pk}/", {"type": "single", "text": single.text, "answers": [
+        {"id": choice.pk, "text": choice.text, "fraction": "1" if choice.text == "Sở Tài chính" else "0"}
+        for choice in single.choices.all()
+    ]}, format="json").status_code == 200
+
+    regrade(api, quiz, django_capture_on_commit_callbacks)
+
+    assert Response.objects.get(attempt=stored, question=single).points == Decimal("0.00")

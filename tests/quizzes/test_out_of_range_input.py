@@ -89,3 +89,13 @@ def test_an_id_that_is_not_digits_is_a_404(instructor, quiz):
     assert api.get("/api/v1/quizzes/-1/").status_code == 404
     assert api.get(f"/api/v1/quizzes/{quiz.pk}/").status_code == 200
 
+
+
+@pytest.mark.parametrize("path", ["courses/{}/", "lessons/{}/", "attempts/{}/", "attempts/{}/result/",
+                                  "sessions/{}/screen/"])
+def test_a_huge_id_is_a_404_on_the_web_pages_too(enrolled, path):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(enrolled)
+    assert client.get("/" + path.format("9" * 23)).status_code == 404

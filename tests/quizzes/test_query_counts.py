@@ -29,7 +29,7 @@ def test_the_hot_path_is_a_fixed_number_of_queries(count, course, bank, enrolled
         assert api.patch(f"/api/v1/attempts/{started['id']}/answers/", {"answers": answers}).status_code == 200
     with django_assert_max_num_queries(4), django_capture_on_commit_callbacks(execute=False):
         assert api.post(f"/api/v1/attempts/{started['id']}/submit/").status_code == 202
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert services.score_attempt(started["id"])
     with django_assert_max_num_queries(4):
         assert api.get(f"/api/v1/attempts/{started['id']}/").json()["status"] == "scored"

@@ -179,3 +179,17 @@ def test_a_question_deleted_while_its_scores_are_written_waits_and_unlinks_them(
     assert outcome == ["deleted"]
     assert Response.objects.filter(attempt=attempt, question__isnull=True).count() == 1
     assert Attempt.objects.get(pk=attempt.pk).status == "scored"
+
+
+def test_an_attempt_the_database_refuses_is_left_alone_and_the_rest_of_its_batch_is_scored(course, bank):
+    quiz = make_quiz(course, bank)
+    refused, *sound = submitted_attempts(quiz, 3)
+    stored = Attempt.objects.get(pk=refused)
+    stored.questions[0]["points"] = "100000000"  # more than a response's points can hold: the COPY fails
+    Attempt.objects.filter(pk=refused).update(questions=stored.questions)
+
+    assert services.score_submitted() == set(sound)
+
+    assert Attempt.objects.get(pk=refused).status == "submitted", "left for the sweep, nothing half-written"
+    assert not Response.objects.filter(attempt_id=refused).exists()
+    assert all_scored_once(sound, len(stored.questions))
