@@ -193,3 +193,40 @@ def test_an_attempt_the_database_refuses_is_left_alone_and_the_rest_of_its_batch
     assert Attempt.objects.get(pk=refused).status == "submitted", "left for the sweep, nothing half-written"
     assert not Response.objects.filter(attempt_id=refused).exists()
     assert all_scored_once(sound, len(stored.questions))
+
+
+def test_two_counting_quizzes_scored_at_once_complete_the_course(course, bank, learner, monkeypatch):
+    """Each scoring sees the other's pass: the second waits on the enrolment lock until the first commits."""
+    from courses import services as course_services
+    from courses.models import Enrollment
+    from quizzes.services import grading
+    from tests.quizzes.test_keys_and_bad_data import submitted
+
+    course.completion_rule = "quiz"
+    course.save()
+    course_services.enroll(user=learner, course=course)
+    midterm, final = make_quiz(course, bank, title="Giữa khoá"), make_quiz(course, bank, title="Cuối khoá")
+    first, second = submitted(midterm, learner), submitted(final, learner)
+    both_written = threading.Barrier(2, timeout=10)
+    original = grading.lock_enrollments
+
+    def when_both_have_written(**kwargs):
+        both_written.wait()  # neither has committed yet
+        original(**kwargs)
+
+    monkeypatch.setattr(grading, "lock_enrollments", when_both_have_written)
+    scored = []
+
+    def score(attempt_id):
+        try:
+            scored.append(services.score_submitted(first=attempt_id, limit=1))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=score, args=(pk,)) for pk in (first.pk, second.pk)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(scored, key=min) == [{first.pk}, {second.pk}]
+    assert Enrollment.objects.get(user=learner, course=course).status == "completed"
