@@ -9,7 +9,9 @@ Whatever this cache holds may be lost (throttle and sign-in counters, question
 pools, the flag that spaces scoring requests), so when Redis is stopped,
 unreachable or too slow to answer, the cache answers like an empty one instead of
 failing the request: a read misses, a write is dropped (`add` answers False),
-`incr` answers as a new counter would, and a warning is logged.
+`incr` answers as a new counter would, and a warning is logged. After a failure
+Redis is left alone for REST_SECONDS, so that a Redis that hangs costs one
+timeout per process every few seconds, not one per cache call.
 `"IGNORE_EXCEPTIONS": False` in OPTIONS makes those errors raise instead.
 """
 
@@ -26,14 +28,28 @@ logger = logging.getLogger(__name__)
 # unreachable or slower than the socket timeouts: a connection error or a timeout.
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
 WARN_EVERY_SECONDS = 10
+REST_SECONDS = 5
+
+
+class Resting(RedisConnectionError):
+    """Raised instead of asking Redis, while it rests after a failure."""
 
 
 class RedisCacheClient(redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self.resting_until = 0.0
+
+    def rest(self) -> None:
+        """Leave Redis alone for REST_SECONDS from now, unless it rests already."""
+        now = time.monotonic()
+        if now >= self.resting_until:
+            self.resting_until = now + REST_SECONDS
 
     def get_client(self, key=None, *, write=False):
+        if time.monotonic() < self.resting_until:
+            raise Resting("Redis failed a moment ago; it is asked again in a few seconds")
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))  # pools live as long as this object
         if client is None:
@@ -44,8 +60,8 @@ class RedisCacheClient(redis.RedisCacheClient):
 class FailSoft:
     """`with` it, a Redis outage is logged and swallowed (when `enabled`); the code after the block answers."""
 
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
+    def __init__(self, enabled: bool, on_outage=lambda: None):
+        self.enabled, self.on_outage = enabled, on_outage
         self.warned_at, self.unwarned = -WARN_EVERY_SECONDS, 0
 
     def __enter__(self):
@@ -54,6 +70,7 @@ class FailSoft:
     def __exit__(self, kind, error, traceback):
         if not (self.enabled and isinstance(error, REDIS_DOWN)):
             return False
+        self.on_outage()
         self.warn(error)
         return True
 
@@ -73,7 +90,7 @@ class RedisCache(redis.RedisCache):
         super().__init__(server, params)
         self._class = RedisCacheClient
         self._options = dict(self._options)  # without ours, they go to redis-py's connection pool
-        self.fail_soft = FailSoft(self._options.pop("IGNORE_EXCEPTIONS", True))
+        self.fail_soft = FailSoft(self._options.pop("IGNORE_EXCEPTIONS", True), on_outage=lambda: self._cache.rest())
 
     @property
     def redis_client(self):

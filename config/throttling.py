@@ -14,6 +14,8 @@ import time
 from django.core.cache import cache as default_cache
 from rest_framework import throttling
 
+from config.cache import RedisCache
+
 
 class FixedWindowMixin:
     cache = default_cache
@@ -33,13 +35,12 @@ class FixedWindowMixin:
 
 def count_in_window(cache, key: str, duration: int) -> int:
     """Count one more request under `key`, which expires with its window; returns the count so far."""
-    client = getattr(cache, "redis_client", None)
-    if client is not None:
+    if isinstance(cache, RedisCache):
         key = cache.make_and_validate_key(key)
-        pipeline = client.pipeline(transaction=False)
-        pipeline.set(key, 0, ex=duration, nx=True)
-        pipeline.incr(key)
         with cache.fail_soft:
+            pipeline = cache.redis_client.pipeline(transaction=False)
+            pipeline.set(key, 0, ex=duration, nx=True)
+            pipeline.incr(key)
             return pipeline.execute()[1]
         return 0  # Redis is down: nothing is counted
     cache.add(key, 0, duration)

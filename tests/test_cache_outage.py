@@ -83,3 +83,25 @@ def test_a_cache_told_not_to_ignore_a_redis_outage_raises(settings):
     redis_is_down(settings, IGNORE_EXCEPTIONS=False)
     with pytest.raises(ConnectionError):
         cache.get("pool")
+
+
+def test_after_a_failure_redis_is_left_alone_for_a_few_seconds(settings, monkeypatch):
+    """A Redis that hangs then costs one timeout every REST_SECONDS, not one per cache call."""
+    from types import SimpleNamespace
+
+    from config import cache as cache_module
+
+    redis_is_down(settings)
+    now = [1000.0]
+    monkeypatch.setattr(cache_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    asked = []
+    original = cache_module.RedisCacheClient._get_connection_pool
+    monkeypatch.setattr(cache_module.RedisCacheClient, "_get_connection_pool",
+                        lambda client, write: asked.append(write) or original(client, write))
+
+    assert cache.get("pool") is None and len(asked) == 1
+    now[0] += cache_module.REST_SECONDS - 1
+    assert cache.get("pool") is None and cache.add("flag", True) is False and cache.incr("counter") == 1
+    assert len(asked) == 1, "resting: Redis was not asked"
+    now[0] += 2
+    assert cache.get("pool") is None and len(asked) == 2, "asked again once the rest is over"
