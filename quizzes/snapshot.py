@@ -19,8 +19,11 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def question_data(question, choices) -> dict:
-    return {
+def question_data(question, choices, *, with_pk: bool = False) -> dict:
+    """`with_pk`: each answer also carries its database id, for a regrade to find it again
+    in attempts started before public ids. Attempts do not store it: it would only
+    make every exam-day read of their questions longer."""
+    data = {
         "id": question.pk,
         "type": question.type,
         "text": question.text,
@@ -31,7 +34,6 @@ def question_data(question, choices) -> dict:
         "choices": [
             {
                 "id": choice.public_id,
-                "pk": choice.pk,  # for a regrade to find the answer again; learner_view never shows it
                 "text": choice.text,
                 "fraction": str(choice.fraction),
                 "feedback": choice.feedback,
@@ -44,6 +46,10 @@ def question_data(question, choices) -> dict:
             for choice in choices
         ],
     }
+    if with_pk:
+        for entry, choice in zip(data["choices"], choices, strict=True):
+            entry["pk"] = choice.pk
+    return data
 
 
 def matching_options(data: dict) -> list[dict]:
@@ -105,25 +111,26 @@ def refresh_key(snapshot: dict, current: dict | None) -> dict:
     """
     if current is None:
         return snapshot
-    # Answers are found again by database id: attempts started before public ids
-    # had the database id as their `id` and no `pk`.
-    fresh = {choice["pk"]: choice for choice in current["choices"]}
+    found = [_current_answer(choice, current) for choice in snapshot["choices"]]
     refreshed = dict(snapshot)
     refreshed["points"] = current["points"]
     refreshed["options"] = current["options"]
-    refreshed["choices"] = [{**choice, **_key_of(fresh[_pk(choice)])} if _pk(choice) in fresh else choice
-                            for choice in snapshot["choices"]]
-    known = {_pk(choice) for choice in snapshot["choices"]}
+    refreshed["choices"] = [{**choice, **_key_of(now)} if now else choice
+                            for choice, now in zip(snapshot["choices"], found, strict=True)]
+    known = {now["id"] for now in found if now}
     if snapshot["type"] in ("short_answer", "numerical"):
         # New accepted answers count in a regrade: they show nothing to the learner.
-        refreshed["choices"] += [choice for pk, choice in fresh.items() if pk not in known]
+        refreshed["choices"] += [choice for choice in current["choices"] if choice["id"] not in known]
     if "match_options" in snapshot:
         refreshed["match_options"] = _renamed_options(snapshot, refreshed["choices"])
     return refreshed
 
 
-def _pk(choice: dict) -> int:
-    return choice.get("pk", choice["id"])
+def _current_answer(choice: dict, current: dict) -> dict | None:
+    """The answer as the question has it now: by public id, or by database id in attempts
+    started before public ids (`current` is built `with_pk`)."""
+    by_public_id = next((now for now in current["choices"] if now["id"] == choice["id"]), None)
+    return by_public_id or next((now for now in current["choices"] if now.get("pk") == choice["id"]), None)
 
 
 def _renamed_options(snapshot: dict, choices: list[dict]) -> list[dict]:

@@ -41,7 +41,7 @@ class QuizError(Exception):
 def question_pool(quiz: Quiz, bank_version: int | None = None) -> list[dict]:
     """Every question the quiz draws from, as snapshot data; cached until the bank changes."""
     version = quiz.bank.version if bank_version is None else bank_version
-    # ":3": pools cached before answers had public ids (and their `pk`) are not used again.
+    # ":3": pools cached before answers had public ids are not used again.
     key = f"quiz-pool:3:{quiz.pk}:{version}:{quiz.category_id}:{quiz.updated_at.timestamp()}"
     pool = cache.get(key)
     if pool is None:

@@ -37,7 +37,7 @@ def run_regrade(job_id: int) -> None:
     quiz = Quiz.objects.get(pk=job.parameters["quiz"])
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
     started = job.created_at
-    current = {q.pk: snapshot.question_data(q, q.choices.all())
+    current = {q.pk: snapshot.question_data(q, q.choices.all(), with_pk=True)
                for q in Question.objects.filter(bank_id=quiz.bank_id).prefetch_related("choices")}
     ids = list(quiz.attempts.exclude(scored_at__gte=started).values_list("pk", flat=True))
     for start in range(0, len(ids), REGRADE_CHUNK):

@@ -195,7 +195,7 @@ def test_a_regrade_reaches_attempts_started_before_public_ids(
     by_public_id = {choice.public_id: choice.pk for choice in single.choices.all()}
     for data in stored.questions:  # as such an attempt was stored: database ids, no `pk`
         if data["id"] == single.pk:
-            data["choices"] = [{**{k: v for k, v in choice.items() if k != "pk"}, "id": by_public_id[choice["id"]]}
+            data["choices"] = [{**choice, "id": by_public_id[choice["id"]]}
                                for choice in data["choices"]]
             data["order"] = [by_public_id[pk] for pk in data["order"]]
             stored.answers[str(single.pk)] = by_public_id[stored.answers[str(single.pk)]]
