@@ -91,14 +91,13 @@ def score_submitted(*, first: int | None = None, limit: int | None = None) -> se
         claimed = cursor.fetchall()
     if not claimed:
         return set()
-    try:
-        with transaction.atomic():
-            _score_claimed(claimed)
-        return {attempt_id for attempt_id, *_rest in claimed}
-    except DatabaseError:
-        if len(claimed) == 1:
-            logger.exception("Attempt %s could not be scored; the sweep will try again.", claimed[0][0])
-            return set()
+    if len(claimed) > 1:
+        try:
+            with transaction.atomic():
+                _score_claimed(claimed)
+            return {attempt_id for attempt_id, *_rest in claimed}
+        except DatabaseError:
+            pass  # one attempt spoils the batch: write them one by one, below
     scored = set()
     for row in claimed:
         try:
