@@ -1,7 +1,6 @@
 """REST API of courses: authoring, catalogue, enrolment, mandatory assignment, progress."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -13,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsHROrAdmin, IsInstructor
-from accounts.roles import Role
 from accounts.scope import unit_in_scope, units_in_scope
 from courses import services
+from courses.access import teaches, visible_courses, with_lesson_count
 from courses.models import Assignment, Course, Enrollment, Lesson, LessonProgress, Module
 from courses.serializers import (
     AssignmentSerializer,
@@ -32,29 +31,6 @@ from courses.serializers import (
     ReorderSerializer,
     TrainingHoursSerializer,
 )
-
-
-def teaches(user, course: Course) -> bool:
-    """An instructor of this course, or an administrator. Uses prefetched instructors."""
-    return user.has_role(Role.ADMIN) or any(person.pk == user.pk for person in course.instructors.all())
-
-
-def visible_courses(user):
-    """Published courses, plus drafts the caller teaches and courses they are enrolled in."""
-    courses = Course.objects.all()
-    if user.has_role(Role.ADMIN):
-        return courses
-    taught = Course.instructors.through.objects.filter(user_id=user.pk).values("course_id")
-    enrolled = Enrollment.objects.filter(user_id=user.pk).values("course_id")
-    return courses.filter(Q(status=Course.Status.PUBLISHED) | Q(pk__in=taught) | Q(pk__in=enrolled))
-
-
-def with_lesson_count(courses):
-    lessons = (
-        Lesson.objects.filter(module__course=OuterRef("pk")).order_by()
-        .values("module__course").annotate(count=Count("pk")).values("count")
-    )
-    return courses.annotate(lesson_count=Coalesce(Subquery(lessons), 0))
 
 
 def require_teacher(user, course: Course) -> None:

@@ -22,9 +22,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsInstructor
-from accounts.roles import Role
 from config.renderers import AikenRenderer, GiftRenderer, XlsxRenderer
-from courses.api import teaches, visible_courses
+from courses.access import taught_courses, teaches, visible_courses
 from courses.models import Course, Enrollment
 from quizzes import services, snapshot
 from quizzes.formats import FormatError
@@ -51,12 +50,6 @@ logger = logging.getLogger(__name__)
 def quiz_error_response(error: services.QuizError) -> Response:
     body = error.message if isinstance(error.message, dict) else {"detail": error.message}
     return Response(body, status=error.status)
-
-
-def taught_courses(user):
-    if user.has_role(Role.ADMIN):
-        return Course.objects.all()
-    return Course.objects.filter(instructors=user)
 
 
 class QuestionBankViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

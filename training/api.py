@@ -30,10 +30,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsInstructor
-from accounts.roles import Role
 from accounts.scope import unit_in_scope, users_in_scope
 from accounts.serializers import ImportErrorsSerializer
 from training import checkin, roster_import, services
+from training.access import is_hr, teaches, visible_events
 from training.models import AttendanceRecord, Event, RosterEntry, Session
 from training.serializers import (
     AttendanceRecordSerializer,
@@ -54,24 +54,6 @@ from training.serializers import (
 )
 
 Status = AttendanceRecord.Status
-
-
-def teaches(user, event: Event) -> bool:
-    return event.is_taught_by(user)
-
-
-def is_hr(user) -> bool:
-    return user.has_role(Role.HR, Role.ADMIN)
-
-
-def visible_events(user):
-    """Administrators and HR see every class and conference; others those they teach or are on the roster of."""
-    events = Event.objects.all()
-    if is_hr(user):
-        return events
-    taught = Event.instructors.through.objects.filter(user_id=user.pk).values("event_id")
-    rostered = RosterEntry.objects.filter(user_id=user.pk).values("event_id")
-    return events.filter(Q(pk__in=taught) | Q(pk__in=rostered))
 
 
 def require_teacher(user, event: Event) -> None:

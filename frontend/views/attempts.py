@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.api import visible_courses
+from courses.access import visible_courses
 from frontend.forms import AttemptForm
 from frontend.views.errors import error_text
 from frontend.views.questions import is_answered, question_html, unanswered

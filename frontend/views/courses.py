@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import services as course_services
-from courses.api import teaches, visible_courses, with_lesson_count
+from courses.access import teaches, visible_courses, with_lesson_count
 from courses.models import Course, Enrollment, Lesson, LessonProgress, Module
 from frontend.forms import CatalogueFilterForm
 from frontend.views.errors import error_text

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
-from courses.api import teaches
+from courses.access import teaches
 from frontend.forms import GradeForm
 from frontend.views.errors import error_text, forbidden
 from frontend.views.questions import answer_text, question_html
 from quizzes import services
-from quizzes.api import taught_courses
+from courses.access import taught_courses
 from quizzes.models import Attempt, Response
 
 RESPONSES_PER_PAGE = 20

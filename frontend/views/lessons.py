@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import services as course_services
-from courses.api import teaches, visible_courses
+from courses.access import teaches, visible_courses
 from courses.models import Enrollment, Lesson, LessonProgress
 from frontend.views.embeds import embed_url
 from frontend.views.errors import forbidden

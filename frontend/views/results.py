@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from courses.api import teaches
+from courses.access import teaches
 from frontend.views.questions import answer_text, question_html, right_answer_text
 from quizzes import services
 from quizzes.models import Attempt
