@@ -31,8 +31,9 @@ test: $(VENV)/.installed-dev
 messages:
 	DEBUG=true $(MANAGE) compilemessages --ignore=$(VENV) --verbosity 0
 
+# A fresh Debian needs python3.11-venv first: the script installs it (or says so).
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@scripts/python-venv.sh $(PYTHON) $(VENV)
 
 # The stamps make a second run skip pip unless a requirements file changed.
 $(VENV)/.installed-run: requirements.txt constraints.txt | $(BIN)/python

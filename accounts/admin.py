@@ -1,42 +1,132 @@
-from django.contrib import admin
+"""Admin pages of people, org units and the audit log.
+
+Each role sees here what the API shows it (HR officers: the people of their
+scope), and every save goes through the service the API calls, so that the
+admin makes no change the API would not make, nor skips what follows from one
+(audit, invitations, enrolment in a unit's assigned courses).
+"""
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
-from accounts import audit
+from accounts import audit, services
 from accounts.models import AuditEntry, OrgUnit, User
-from accounts.roles import ROLES
-from accounts.scope import units_in_scope, users_in_scope
+from accounts.roles import ROLES, Role
+from accounts.scope import may_change_person, units_in_scope, users_in_scope
+
+
+class ServiceSavesMixin:
+    """For model admins whose saves go through the services, as the API's do.
+
+    The services set many-to-many fields themselves, so the form's are not saved
+    again. What a service refuses (a `ValidationError`) is shown as a message and
+    the page's transaction is rolled back, instead of a server error.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            if request.method != "POST":
+                raise
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    @staticmethod
+    def adopt(obj, saved) -> None:
+        """Make the admin's unsaved object the row a service created, for the admin's log and redirect."""
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+
+class OrgUnitForm(forms.ModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = ["name", "code", "kind", "parent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "parent" in self.fields:  # not there on a read-only page
+            # Never offer the unit itself or a unit below it as its parent (the service refuses them too).
+            self.fields["parent"].queryset = OrgUnit.objects.exclude(self.instance.subtree_q()).order_by("path")
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(TreeAdmin):
-    form = movenodeform_factory(OrgUnit, fields=["name", "code", "kind"])
+class OrgUnitAdmin(ServiceSavesMixin, TreeAdmin):
+    """Every member of staff sees the whole tree, as in the API; administrators change it through its services.
+
+    Units are never deleted here: people, assignments and history point at them.
+    """
+
+    form = OrgUnitForm
     list_display = ["name", "code", "kind"]
     search_fields = ["name", "code"]
     list_filter = ["kind"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # The move form places the node in the tree; keep `parent` in step with it.
-        parent = obj.get_parent(update=True)
-        if obj.parent_id != (parent.pk if parent else None):
-            OrgUnit.objects.filter(pk=obj.pk).update(parent=parent)
-        audit.record(
-            actor=request.user, action="org_unit.changed" if change else "org_unit.created", target=obj,
-            changes={"name": obj.name, "code": obj.code, "parent": parent.pk if parent else None},
-        )
+        fields = {name: form.cleaned_data[name] for name in OrgUnitForm.Meta.fields}
+        if change:
+            services.update_org_unit(actor=request.user, unit=obj, **fields)
+        else:
+            self.adopt(obj, services.create_org_unit(actor=request.user, **fields))
+
+    def move_node(self, request):
+        """Drag and drop in the tree: the unit goes under the target (or beside it) through the service."""
+        node = OrgUnit.objects.filter(pk=request.POST.get("node")).first()
+        target = OrgUnit.objects.filter(pk=request.POST.get("target")).first()
+        if node is None or target is None or request.POST.get("relation") not in ("child", "sibling"):
+            return HttpResponseBadRequest("Invalid form data provided")
+        if not self.has_change_permission(request, node):
+            raise PermissionDenied
+        parent = target if request.POST["relation"] == "child" else target.parent
+        try:
+            services.update_org_unit(actor=request.user, unit=node, parent=parent)
+        except ValidationError as error:
+            # The page reloads on an error and shows this message.
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseBadRequest("Refused")
+        return HttpResponse("OK")
+
+
+class PasswordForm(AdminPasswordChangeForm):
+    """Sets a password as the API does: audited, and ending a pending invitation."""
+
+    def save(self, commit=True):
+        if not self.cleaned_data["set_usable_password"]:
+            return super().save(commit)
+        # Django's view gives the form no request; the audit log's context holds the one being served.
+        request = audit.current_request.get()
+        self.user = services.update_user(actor=request.user if request else None, user=self.user,
+                                         password=self.cleaned_data["password1"])
+        return self.user
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ServiceSavesMixin, DjangoUserAdmin):
+    """Administrators see everyone; HR officers the people of their scope, changing only those without a staff role."""
+
+    change_password_form = PasswordForm
     list_display = ["username", "full_name", "employee_code", "org_unit", "email", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups", "invitation_pending"]
     search_fields = ["username", "full_name", "employee_code", "email"]
     ordering = ["full_name"]
     autocomplete_fields = ["org_unit"]
-    filter_horizontal = ["groups", "user_permissions", "hr_scope"]
+    filter_horizontal = ["groups", "hr_scope"]
     list_select_related = ["org_unit"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
@@ -49,46 +139,52 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["username", "full_name", "email", "employee_code", "org_unit",
                                                 "usable_password", "password1", "password2"]}),
     ]
-    readonly_fields = ["last_login", "date_joined", "invited_at"]
+    # Staff status follows the roles; superusers and single permissions are not given here (roles are).
+    readonly_fields = ["is_staff", "is_superuser", "user_permissions", "last_login", "date_joined", "invited_at",
+                       "invitation_pending"]
     # What only an administrator may change: the rest of the form is HR's too.
-    ADMIN_ONLY_FIELDS = ["username", "password", "groups", "hr_scope", "is_staff", "is_superuser", "user_permissions"]
+    ADMIN_ONLY_FIELDS = ["username", "password", "groups", "hr_scope"]
 
     def get_queryset(self, request):
-        """HR officers see and change only the people of their scope."""
-        return users_in_scope(request.user) if not request.user.has_role("admin") else super().get_queryset(request)
+        return users_in_scope(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        if request.user.has_role("admin"):
+        if request.user.has_role(Role.ADMIN):
             return self.readonly_fields
         return [*self.readonly_fields, *self.ADMIN_ONLY_FIELDS]
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and not request.user.has_role("admin") and obj.has_role("admin", "hr"):
+        if obj is not None and not may_change_person(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "org_unit" and not request.user.has_role("admin"):
+        if db_field.name == "org_unit":
             kwargs["queryset"] = units_in_scope(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_related(self, request, form, formsets, change):
-        """Audit role and HR-scope changes made here, as the API does."""
-        person = form.instance
-        before = self._roles_and_scope(person) if change else ([], [])
-        super().save_related(request, form, formsets, change)
-        after = self._roles_and_scope(person)
-        if after[0] != before[0]:
-            audit.record(actor=request.user, action="user.roles_changed", target=person,
-                         changes={"roles": [before[0], after[0]]})
-        if after[1] != before[1]:
-            audit.record(actor=request.user, action="user.hr_scope_changed", target=person,
-                         changes={"hr_scope": [before[1], after[1]]})
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLES)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    @staticmethod
-    def _roles_and_scope(person: User) -> tuple[list, list]:
-        roles = sorted(set(person.groups.values_list("name", flat=True)) & set(ROLES))
-        return roles, sorted(person.hr_scope.values_list("pk", flat=True))
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        profile = {field: data[field] for field in services.PROFILE_FIELDS if field in data}
+        if not change:
+            password = data["password1"] if data.get("set_usable_password") else None
+            self.adopt(obj, services.create_user(actor=request.user, password=password, **profile))
+            return
+        if "groups" in data:
+            profile["roles"] = [group.name for group in data["groups"]]
+        if "hr_scope" in data:
+            profile["hr_scope"] = data["hr_scope"]
+        services.update_user(actor=request.user, user=obj, **profile)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.has_role(Role.ADMIN):
+            raise PermissionDenied  # only administrators set passwords, as in the API
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(AuditEntry)

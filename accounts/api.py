@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, filters, mixins, status, viewsets
-from accounts.authentication import TokenAuthentication
+from accounts.authentication import TokenAuthentication, issue_token
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,9 +20,10 @@ from rest_framework.views import APIView
 from accounts import audit, personal_data, services, staff_import
 from accounts.audit import client_ip
 from accounts.models import AuditEntry, Job, OrgUnit, User
+from accounts.parsers import FormParser, MultiPartParser
 from accounts.permissions import IsAdmin, IsHROrAdmin, IsStaff
 from accounts.roles import Role
-from accounts.scope import unit_in_scope, users_in_scope
+from accounts.scope import may_change_person, unit_in_scope, users_in_scope
 from accounts.serializers import (
     AuditEntrySerializer,
     ImportResultSerializer,
@@ -35,7 +35,7 @@ from accounts.serializers import (
     TokenSerializer,
     UserSerializer,
 )
-from accounts.signin import SignInThrottled, is_throttled
+from accounts.signin import SignInThrottled, retry_after
 
 
 class TokenView(APIView):
@@ -47,13 +47,15 @@ class TokenView(APIView):
         credentials = TokenRequestSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         username = credentials.validated_data["username"]
-        if is_throttled(username, client_ip(request)):
-            raise exceptions.Throttled(detail=str(SignInThrottled().args[0]))
+        wait = retry_after(username, client_ip(request))
+        if wait is not None:
+            refusal = exceptions.Throttled(detail=str(SignInThrottled(wait).args[0]))
+            refusal.wait = wait  # DRF's handler sends it as Retry-After
+            raise refusal
         user = authenticate(request, username=username, password=credentials.validated_data["password"])
         if user is None:
             raise exceptions.ValidationError({"detail": [_("Wrong username or password.")]})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": issue_token(user=user).key})
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
@@ -157,8 +159,10 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             return
         if {"roles", "hr_scope", "password", "username"} & fields.keys():
             raise exceptions.PermissionDenied(_("Only an administrator can change roles, HR scope or passwords."))
-        if person.has_role(Role.ADMIN, Role.HR):
-            raise exceptions.PermissionDenied(_("Only an administrator can change an HR officer or administrator."))
+        if not may_change_person(actor, person):
+            raise exceptions.PermissionDenied(
+                _("Only an administrator can change an instructor, HR officer or administrator.")
+            )
         if "org_unit" in fields and not unit_in_scope(actor, fields["org_unit"]):
             raise exceptions.ValidationError({"org_unit": [_("This unit is outside your HR scope.")]})
 

@@ -1,14 +1,22 @@
-"""API token authentication in one prepared SQL statement.
+"""API tokens: issued at sign-in, good for `API_TOKEN_LIFETIME_HOURS`, checked in one prepared SQL statement.
 
 DRF's TokenAuthentication loads the token and its user through the ORM. Every
 API request pays for it, and on this hardware building that query costs more
 than running it. This does the same with one fixed statement that joins the
-token to its user, read through `raw()` so that every backend's converters apply.
+token to its user, read through `raw()` so that every backend's converters apply,
+and that tells at the same time whether the token has expired.
+
+A person has one token, shared by the devices they sign in on. Each sign-in
+gives it a whole lifetime again (a new key once it has expired); signing out
+deletes it everywhere.
 """
 
+from datetime import timedelta
 from functools import cache
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
@@ -18,18 +26,38 @@ from accounts.models import User
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
-        user = next(iter(User.objects.raw(_user_by_token_sql(), [key])), None)
+        cutoff = connection.ops.adapt_datetimefield_value(_expiry_cutoff())
+        user = next(iter(User.objects.raw(_user_by_token_sql(), [cutoff, key])), None)
         if user is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if user.token_expired:
+            raise exceptions.AuthenticationFailed(_("This token has expired. Sign in again for a new one."))
         return user, Token(key=key, user=user)
+
+
+@transaction.atomic
+def issue_token(*, user: User) -> Token:
+    """The person's token, good for a whole lifetime from now."""
+    Token.objects.filter(user=user, created__lte=_expiry_cutoff()).delete()
+    token, created = Token.objects.get_or_create(user=user)
+    if not created:
+        token.created = timezone.now()
+        Token.objects.filter(pk=token.pk).update(created=token.created)
+    return token
+
+
+def _expiry_cutoff():
+    """Tokens issued at or before this moment have expired."""
+    return timezone.now() - timedelta(hours=settings.API_TOKEN_LIFETIME_HOURS)
 
 
 @cache
 def _user_by_token_sql() -> str:
     quote = connection.ops.quote_name
     return (
-        f"SELECT u.* FROM {quote(User._meta.db_table)} u INNER JOIN {quote(Token._meta.db_table)} t "
+        f"SELECT u.*, t.{quote('created')} <= %s AS token_expired "
+        f"FROM {quote(User._meta.db_table)} u INNER JOIN {quote(Token._meta.db_table)} t "
         f"ON t.user_id = u.{quote(User._meta.pk.column)} WHERE t.{quote('key')} = %s"
     )

@@ -8,7 +8,8 @@ hash the token was made from, so a link works once.
 An invitation is sent once: `send_invitations` takes only people still pending,
 locks them while it sends, and marks each one invited as soon as their e-mail is
 accepted, so a retried or duplicated task sends nothing twice. Neither the link
-nor the token is ever logged.
+nor the token is ever logged. An invitation sets a password, so it never goes
+to an address its owner has not confirmed (see `accounts.email_confirmation`).
 """
 
 import logging
@@ -115,7 +116,7 @@ def _send_batch(connection, user_ids: list[int]) -> int:
     with transaction.atomic():
         people = list(
             User.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=user_ids, invitation_pending=True, is_active=True)
+            .filter(pk__in=user_ids, invitation_pending=True, is_active=True, email_confirmed=True)
             .exclude(email="")
             .order_by("pk")
         )
@@ -150,7 +151,8 @@ def pending_invitations() -> list[int]:
     """People whose invitation was stored but not sent, oldest first, for the periodic sweep."""
     return list(
         User.objects.filter(
-            invitation_pending=True, is_active=True, date_joined__lt=timezone.now() - SWEEP_GRACE
+            invitation_pending=True, is_active=True, email_confirmed=True,
+            date_joined__lt=timezone.now() - SWEEP_GRACE,
         )
         .exclude(email="")
         .order_by("pk")

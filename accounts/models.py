@@ -64,6 +64,11 @@ class User(AbstractUser):
     last_name = None
     full_name = models.CharField(_("full name"), max_length=255)
     email = models.EmailField(_("e-mail address"), blank=True)
+    email_confirmed = models.BooleanField(
+        _("e-mail address confirmed"), default=True,
+        help_text=_("False from a change of address until its owner confirms it: no password reset or "
+                    "invitation goes to an unconfirmed address."),
+    )
     employee_code = models.CharField(_("employee code"), max_length=50, blank=True)
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("organisation unit"), null=True, blank=True, on_delete=models.PROTECT,

@@ -1,10 +1,20 @@
-"""Roles are Django groups named after them, with the permissions listed here.
+"""Roles are Django groups named after them, with the permissions the apps give them.
 
-The groups and their permissions are brought in line after every `migrate`, so a
-later app only adds its permissions to `ROLE_PERMISSIONS`.
+Each app says what its roles may do in its own `AppConfig.role_permissions`
+(`{role: [codename, ...]}`, codenames of that app's models), so accounts names no
+app above it. The administrator role gets every permission of every app of the
+project, plus those of `ADMIN_ALSO`. The groups and their permissions are brought
+in line after every `migrate`.
 """
 
+from functools import reduce
+from operator import or_
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,30 +28,30 @@ class Role(models.TextChoices):
 ROLES = tuple(Role.values)
 
 # Roles that may open the Django admin (instructors build courses there too).
+# HR officers change people who hold none of them, administrators anyone.
 STAFF_ROLES = {Role.INSTRUCTOR, Role.HR, Role.ADMIN}
 
-# "app_label.codename" per role; the admin role gets every permission of the
-# project's own apps and of auth.
-ROLE_PERMISSIONS = {
-    Role.LEARNER: [],
-    Role.INSTRUCTOR: [
-        "accounts.view_orgunit",
-        *(f"courses.{action}_{model}" for action in ("view", "add", "change", "delete")
-          for model in ("course", "module", "lesson")),
-        "courses.view_enrollment",
-        "training.view_event", "training.add_event", "training.change_event",
-        *(f"training.{action}_session" for action in ("view", "add", "change", "delete")),
-        "training.view_rosterentry", "training.view_attendancerecord",
-        *(f"quizzes.{action}_{model}" for action in ("view", "add", "change", "delete")
-          for model in ("questionbank", "category", "question", "choice", "quiz")),
-        "quizzes.view_attempt", "quizzes.view_response",
-    ],
-    Role.HR: [
-        "accounts.view_orgunit", "accounts.view_user", "accounts.change_user",
-        "courses.view_course", "courses.view_assignment", "courses.view_enrollment",
-    ],
-}
-ADMIN_APPS = ["accounts", "auth", "authtoken", "certificates", "courses", "quizzes", "training", "reports"]
+# Apps outside the project whose permissions administrators hold too: groups and API tokens.
+ADMIN_ALSO = ("auth", "authtoken")
+
+
+def _project_app_labels() -> list[str]:
+    """The project's own apps: the top-level folders of the repository (installed packages are deeper)."""
+    return [
+        config.label for config in apps.get_app_configs() if Path(config.path).resolve().parent == settings.BASE_DIR
+    ]
+
+
+def _permissions_q(role: Role) -> Q:
+    """The permissions of `role`, as a filter on `Permission`."""
+    if role == Role.ADMIN:
+        return Q(content_type__app_label__in=[*_project_app_labels(), *ADMIN_ALSO])
+    granted = [
+        Q(content_type__app_label=config.label, codename__in=codenames)
+        for config in apps.get_app_configs()
+        if (codenames := getattr(config, "role_permissions", {}).get(role))
+    ]
+    return reduce(or_, granted, Q(pk__in=[]))
 
 
 def sync_role_groups(**kwargs) -> None:
@@ -50,15 +60,4 @@ def sync_role_groups(**kwargs) -> None:
 
     for role in Role:
         group, _created = Group.objects.get_or_create(name=role.value)
-        if role == Role.ADMIN:
-            permissions = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
-        else:
-            permissions = [_permission(name) for name in ROLE_PERMISSIONS[role]]
-        group.permissions.set([p for p in permissions if p is not None])
-
-
-def _permission(dotted: str):
-    from django.contrib.auth.models import Permission
-
-    app_label, codename = dotted.split(".")
-    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        group.permissions.set(Permission.objects.filter(_permissions_q(role)))

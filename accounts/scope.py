@@ -1,8 +1,8 @@
 """What part of the organisation a person may act on.
 
 Administrators act on everything. An HR officer acts on the units of their HR
-scope and everything under them; the paths of those units are read once per
-request and cached on the person object.
+scope and everything under them, and changes only the learners there; the paths
+of those units are read once per request and cached on the person object.
 """
 
 from functools import reduce
@@ -11,7 +11,7 @@ from operator import or_
 from django.db.models import Q, QuerySet
 
 from accounts.models import OrgUnit, User
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES, Role
 
 
 def scope_paths(actor: User) -> list[str] | None:
@@ -50,5 +50,16 @@ def unit_in_scope(actor: User, unit: OrgUnit | None) -> bool:
     return unit is not None and any(unit.path.startswith(path) for path in paths)
 
 
-def user_in_scope(actor: User, person: User) -> bool:
-    return unit_in_scope(actor, person.org_unit)
+def may_change_person(actor: User, person: User) -> bool:
+    """Administrators change anyone; HR officers only people of their scope with no role above learner.
+
+    Read from `roles`, not `has_role()`: a deactivated administrator is still one,
+    whom HR must not change (and switch back on with an address of their choosing).
+    """
+    if actor.has_role(Role.ADMIN):
+        return True
+    return (
+        actor.has_role(Role.HR)
+        and not STAFF_ROLES.intersection(person.roles)
+        and unit_in_scope(actor, person.org_unit)
+    )

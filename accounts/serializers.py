@@ -30,9 +30,9 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = [
             "id", "username", "password", "full_name", "email", "employee_code", "org_unit", "position",
-            "roles", "hr_scope", "is_active", "invitation_pending", "date_joined", "last_login",
+            "roles", "hr_scope", "is_active", "invitation_pending", "email_confirmed", "date_joined", "last_login",
         ]
-        read_only_fields = ["invitation_pending", "date_joined", "last_login"]
+        read_only_fields = ["invitation_pending", "email_confirmed", "date_joined", "last_login"]
         extra_kwargs = {"full_name": {"required": True, "allow_blank": False}}
 
     def validate_employee_code(self, value):
@@ -68,8 +68,8 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "username", "full_name", "email", "employee_code", "org_unit", "org_unit_name", "position",
-            "roles", "hr_scope", "date_joined", "last_login",
+            "id", "username", "full_name", "email", "email_confirmed", "employee_code", "org_unit", "org_unit_name",
+            "position", "roles", "hr_scope", "date_joined", "last_login",
         ]
         read_only_fields = fields
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, email_confirmation
 from accounts.models import OrgUnit, User
 from accounts.roles import ROLES, STAFF_ROLES
 
@@ -34,12 +34,19 @@ def create_org_unit(
     return unit
 
 
+# People passed on at a time when a whole unit moves (an id list stays a short SQL statement).
+PLACED_CHUNK = 2000
+
+
 @transaction.atomic
 def update_org_unit(
     *, actor: User | None, unit: OrgUnit, name: str | None = None, code: str | None = None,
     kind: str | None = None, parent=UNCHANGED,
 ) -> OrgUnit:
-    """Rename a unit or move it, with everything under it, below another parent."""
+    """Rename a unit or move it, with everything under it, below another parent.
+
+    The people moved with it are enrolled in the courses assigned above their new place.
+    """
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     changes = {}
     for field, value in (("name", name), ("code", code), ("kind", kind)):
@@ -51,6 +58,10 @@ def update_org_unit(
     if parent is not UNCHANGED and parent != unit.parent:
         changes["parent"] = [unit.parent_id, parent.pk if parent else None]
         unit = _move_org_unit(unit, parent)
+        # Courses assigned to the new parent's branch now cover everyone moved with the unit.
+        moved = list(User.objects.filter(org_unit__path__startswith=unit.path).values_list("pk", flat=True))
+        for start in range(0, len(moved), PLACED_CHUNK):
+            people_placed(moved[start:start + PLACED_CHUNK])
     if changes:
         audit.record(actor=actor, action="org_unit.changed", target=unit, changes=changes)
     return unit
@@ -106,7 +117,10 @@ PROFILE_FIELDS = ("username", "full_name", "email", "employee_code", "org_unit",
 def update_user(
     *, actor: User | None, user: User, roles=UNCHANGED, hr_scope=UNCHANGED, password: str | None = None, **fields
 ) -> User:
-    """Change a person's profile, unit, roles or HR scope; each change is audited."""
+    """Change a person's profile, unit, roles or HR scope; each change is audited.
+
+    A new e-mail address waits for its owner's confirmation (see accounts.email_confirmation).
+    """
     user = User.objects.select_for_update().get(pk=user.pk)
     changes = {}
     for field, value in fields.items():
@@ -116,6 +130,8 @@ def update_user(
         if old != value:
             changes[field] = [_plain(old), _plain(value)]
             setattr(user, field, value)
+    if "email" in changes and email_confirmation.is_new_address(*changes["email"]):
+        email_confirmation.addresses_changed([(user, changes["email"][0])])
     if password:
         user.set_password(password)
         user.invitation_pending = False
@@ -133,6 +149,19 @@ def update_user(
     if hr_scope is not UNCHANGED:
         set_hr_scope(actor=actor, user=user, units=hr_scope)
     return user
+
+
+@transaction.atomic
+def confirm_email(*, user: User, token: str) -> bool:
+    """The person confirms their changed address with the mailed token; False when it is not for that address."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not email_confirmation.token_confirms(user, token):
+        return False
+    if not user.email_confirmed:
+        user.email_confirmed = True
+        user.save(update_fields=["email_confirmed", "updated_at"])
+        audit.record(actor=user, action="user.email_confirmed", target=user, changes={"email": user.email})
+    return True
 
 
 def people_placed(user_ids: list[int]) -> None:

@@ -4,10 +4,13 @@ Each failure counts against the username and against the caller's address, in
 the cache, for `SIGNIN_WINDOW_SECONDS`. Past either limit, sign-ins for that
 account (or from that address) are refused without checking the password, until
 the window ends. A successful sign-in clears the account's count; the address
-count is left alone, since one office shares one address.
+count is left alone, since one office shares one address. Beside each count the
+cache keeps when its window ends, so that a refusal says how long to wait.
 """
 
 import hashlib
+import math
+import time
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
@@ -19,8 +22,11 @@ from accounts.audit import client_ip, current_request
 
 
 class SignInThrottled(PermissionDenied):
-    def __init__(self):
-        minutes = max(1, settings.SIGNIN_WINDOW_SECONDS // 60)
+    """A refused sign-in; `wait` is the seconds until sign-ins are taken again (the whole window when unknown)."""
+
+    def __init__(self, wait: int | None = None):
+        self.wait = settings.SIGNIN_WINDOW_SECONDS if wait is None else wait
+        minutes = max(1, math.ceil(self.wait / 60))
         super().__init__(
             _("Too many failed sign-ins. Try again in %(minutes)d minutes or reset your password.")
             % {"minutes": minutes}
@@ -39,23 +45,43 @@ def _keys(username: str, address: str | None) -> list[tuple[str, int]]:
     return keys
 
 
+def _window_end_key(key: str) -> str:
+    return f"{key}:ends"
+
+
+def retry_after(username: str, address: str | None) -> int | None:
+    """Seconds until sign-ins for this account from this address are taken again; None if they are now."""
+    keys = _keys(username, address)
+    values = cache.get_many([name for key, _limit in keys for name in (key, _window_end_key(key))])
+    now = time.time()
+    waits = [
+        values.get(_window_end_key(key), now + settings.SIGNIN_WINDOW_SECONDS) - now
+        for key, limit in keys
+        if values.get(key, 0) >= limit
+    ]
+    return max(1, math.ceil(max(waits))) if waits else None
+
+
 def is_throttled(username: str, address: str | None) -> bool:
-    counts = cache.get_many([key for key, _limit in _keys(username, address)])
-    return any(counts.get(key, 0) >= limit for key, limit in _keys(username, address))
+    return retry_after(username, address) is not None
 
 
 def record_failure(username: str, address: str | None) -> None:
+    window = settings.SIGNIN_WINDOW_SECONDS
     for key, _limit in _keys(username, address):
         # add() starts the window only on the first failure; incr() keeps it.
-        if not cache.add(key, 1, timeout=settings.SIGNIN_WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=settings.SIGNIN_WINDOW_SECONDS)
+        if cache.add(key, 1, timeout=window):
+            cache.set(_window_end_key(key), time.time() + window, timeout=window)
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set_many({key: 1, _window_end_key(key): time.time() + window}, timeout=window)
 
 
 def record_success(username: str) -> None:
-    cache.delete(_key("account", username or ""))
+    key = _key("account", username or "")
+    cache.delete_many([key, _window_end_key(key)])
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -66,8 +92,9 @@ class ThrottledModelBackend(ModelBackend):
             username = kwargs.get("username", "")
         request = request or current_request.get()
         address = client_ip(request) if request is not None else None
-        if is_throttled(username, address):
-            raise SignInThrottled()
+        wait = retry_after(username, address)
+        if wait is not None:
+            raise SignInThrottled(wait)
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             record_failure(username, address)

@@ -17,10 +17,16 @@ e-mail address and employee code may be blank:
 New people and people moved to another unit are handed to
 `services.people_placed`, which enrols them in the courses assigned to the unit.
 
+The file is read by `accounts.uploads`, within the limits every upload has
+(at most `STAFF_IMPORT_MAX_ROWS` people); a cell left empty because its
+formula was never calculated is reported as such.
+
 Blank rows are skipped. Every bad row is reported with its line number (the
 header is line 1) and nothing is written unless every row is good. An HR
-officer imports only into units of their scope, and updates only people of
-their scope who are not HR officers or administrators.
+officer imports only into units of their scope, and updates only the learners
+of their scope (not instructors, HR officers or administrators). A changed
+e-mail address waits for its owner's confirmation, as anywhere else
+(`accounts.email_confirmation`).
 
 An employee code already held by someone else is refused even when the file
 gives that person a new code, because the unique constraint is checked row by
@@ -44,11 +50,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit, services, tables
+from accounts import audit, email_confirmation, services, uploads
 from accounts.models import OrgUnit, User
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES, Role
 from accounts.scope import scope_paths
 from accounts.tasks import send_invitations
+from accounts.uploads import tables
 
 REQUIRED_COLUMNS = ("username", "full_name", "email", "employee_code", "org_unit")
 COLUMNS = (*REQUIRED_COLUMNS, "position")
@@ -70,7 +77,7 @@ class ImportResult:
     updated: int
 
 
-class StaffImportError(tables.TableError):
+class StaffImportError(uploads.UploadError):
     """The file cannot be imported; `errors` lists `{"line", "message"}` (and `"field"` for a cell)."""
 
 
@@ -83,6 +90,8 @@ class StaffRow:
     employee_code: str
     org_unit: str
     position: str | None  # None when the file has no position column
+    # Column -> "=FORMULA", for cells holding a formula whose value was never calculated.
+    uncalculated: dict[str, str]
 
 
 def import_staff(*, actor: User, upload) -> ImportResult:
@@ -102,19 +111,19 @@ def import_staff(*, actor: User, upload) -> ImportResult:
 
 def _read_upload(upload) -> bytes:
     try:
-        return tables.read_upload(upload, max_bytes=settings.STAFF_IMPORT_MAX_BYTES)
-    except tables.TableError as error:
+        return uploads.read_upload(upload, max_bytes=settings.STAFF_IMPORT_MAX_BYTES)
+    except uploads.UploadError as error:
         raise StaffImportError(error.errors) from None
 
 
 def parse_staff_file(data: bytes) -> list[StaffRow]:
     """The people of a CSV or XLSX file, told apart by content, not by name."""
     try:
-        (header_line, header), records = tables.read_table(data, max_rows=settings.STAFF_IMPORT_MAX_ROWS)
-    except tables.TableError as error:
+        header, records = tables.read_table(data, max_rows=settings.STAFF_IMPORT_MAX_ROWS)
+    except uploads.UploadError as error:
         raise StaffImportError(error.errors) from None
-    columns = _columns(header_line, header)
-    return [_staff_row(line, cells, columns) for line, cells in records]
+    columns = _columns(header.line, header.cells)
+    return [_staff_row(record, columns) for record in records]
 
 
 def _columns(line: int, header: list[str]) -> dict[str, int]:
@@ -134,19 +143,21 @@ def _columns(line: int, header: list[str]) -> dict[str, int]:
     return columns
 
 
-def _staff_row(line: int, cells: list[str], columns: dict[str, int]) -> StaffRow:
+def _staff_row(record: tables.Row, columns: dict[str, int]) -> StaffRow:
     def cell(name):
         index = columns[name]
-        return cells[index] if index < len(cells) else ""
+        return record.cells[index] if index < len(record.cells) else ""
 
     return StaffRow(
-        line=line,
+        line=record.line,
         username=User.normalize_username(cell("username")),
         full_name=" ".join(cell("full_name").split()),
         email=User.objects.normalize_email(cell("email")),
         employee_code=cell("employee_code"),
         org_unit=cell("org_unit"),
         position=cell("position") if "position" in columns else None,
+        uncalculated={name: record.uncalculated[index] for name, index in columns.items()
+                      if index in record.uncalculated},
     )
 
 
@@ -154,7 +165,15 @@ def _staff_row(line: int, cells: list[str], columns: dict[str, int]) -> StaffRow
 
 
 def row_errors(row: StaffRow) -> list[dict]:
-    """What is wrong with one row on its own."""
+    """What is wrong with one row on its own; a cell empty because its formula was never calculated says so."""
+    return [
+        _error(row.line, uploads.formula_message(row.uncalculated[error["field"]]), error["field"])
+        if error.get("field") in row.uncalculated else error
+        for error in _value_errors(row)
+    ]
+
+
+def _value_errors(row: StaffRow) -> list[dict]:
     errors = []
     if not row.username:
         errors.append(_error(row.line, _("The username is missing."), "username"))
@@ -201,7 +220,7 @@ def duplicate_errors(rows: list[StaffRow]) -> list[dict]:
 def _reference_errors(actor: User, rows: list[StaffRow], units: dict, people: dict, code_holders: dict) -> list[dict]:
     """What is wrong with a row given the database: units, other people's codes, the actor's scope."""
     paths = scope_paths(actor)
-    protected = _hr_and_admin_ids(people.values()) if paths is not None else set()
+    protected = _staff_ids(people.values()) if paths is not None else set()
     errors = []
     for row in rows:
         unit = units.get(row.org_unit)
@@ -223,7 +242,7 @@ def _reference_errors(actor: User, rows: list[StaffRow], units: dict, people: di
 
 def _person_scope_errors(row: StaffRow, person: User, paths: list[str], protected: set[int]) -> list[dict]:
     if person.is_superuser or person.pk in protected:
-        message = _("Only an administrator can change the HR officer or administrator “%(username)s”.")
+        message = _("Only an administrator can change the instructor, HR officer or administrator “%(username)s”.")
         return [_error(row.line, message % {"username": row.username}, "username")]
     if not _within(paths, person.org_unit):
         message = _("“%(username)s” belongs to a unit outside your HR scope.")
@@ -238,9 +257,9 @@ def _within(paths: list[str] | None, unit: OrgUnit | None) -> bool:
     return unit is not None and any(unit.path.startswith(path) for path in paths)
 
 
-def _hr_and_admin_ids(people) -> set[int]:
+def _staff_ids(people) -> set[int]:
     ids = [person.pk for person in people]
-    memberships = User.groups.through.objects.filter(group__name__in=[Role.HR, Role.ADMIN])
+    memberships = User.groups.through.objects.filter(group__name__in=STAFF_ROLES)
     return {
         user_id
         for chunk in _chunks(ids)
@@ -256,7 +275,7 @@ def _import_rows(actor: User, rows: list[StaffRow], *, file_name: str) -> Import
     errors += duplicate_errors(rows)
     errors += _reference_errors(actor, rows, units, people, code_holders)
     if errors:
-        raise StaffImportError(tables.capped(errors))
+        raise StaffImportError(uploads.capped(errors))
 
     new_people = _create_people([row for row in rows if row.username not in people], units)
     updated, moved = _update_people([row for row in rows if row.username in people], people, units)
@@ -277,7 +296,7 @@ def _units_by_code(codes: set[str]) -> dict[str, OrgUnit]:
 
 def _people_by_username(usernames: list[str]) -> dict[str, User]:
     people = User.objects.select_related("org_unit").only(
-        "username", "is_superuser", "org_unit__path", *PERSON_COLUMNS
+        "username", "is_superuser", "org_unit__path", "email_confirmed", *PERSON_COLUMNS
     )
     return {person.username: person for chunk in _chunks(usernames) for person in people.filter(username__in=chunk)}
 
@@ -313,7 +332,7 @@ def _update_people(
 ) -> tuple[int, list[int]]:
     """Bring each person in line with their row; returns how many changed, and who moved to another unit."""
     now = timezone.now()
-    changed, moved = [], []
+    changed, moved, new_addresses = [], [], []
     for row in rows:
         person = people[row.username]
         wanted = {
@@ -324,11 +343,15 @@ def _update_people(
             continue
         if person.org_unit_id != wanted["org_unit"].pk:
             moved.append(person.pk)
+        if email_confirmation.is_new_address(person.email, row.email):
+            new_addresses.append((person, person.email))
         for field, value in wanted.items():
             setattr(person, field, value)
         person.updated_at = now
         changed.append(person)
-    _save_people(changed, [*PERSON_COLUMNS, "updated_at"])
+    # The same rule as any change of address: unconfirmed until its owner confirms it.
+    email_confirmation.addresses_changed(new_addresses)
+    _save_people(changed, [*PERSON_COLUMNS, "email_confirmed", "updated_at"])
     return len(changed), moved
 
 
@@ -364,7 +387,7 @@ def _chunks(items: list, size: int = CHUNK):
         yield chunk
 
 
-_error = tables.error
+_error = uploads.error
 
 
 def _file_error(message: str) -> StaffImportError:

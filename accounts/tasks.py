@@ -1,10 +1,10 @@
-"""Celery tasks of accounts: a few lines each, the work is in `accounts.invitations`."""
+"""Celery tasks of accounts: a few lines each, the work is in `invitations` and `email_confirmation`."""
 
 from smtplib import SMTPException
 
 from celery import shared_task
 
-from accounts import invitations
+from accounts import email_confirmation, invitations
 
 # A mail server that is down or refusing connections now is tried again later,
 # waiting longer each time (1, 2, 4 ... minutes, at most an hour).
@@ -29,3 +29,9 @@ def send_pending_invitations() -> None:
     pending = invitations.pending_invitations()
     for start in range(0, len(pending), invitations.SWEEP_CHUNK):
         send_invitations.delay(pending[start:start + invitations.SWEEP_CHUNK])
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def send_address_change_mails(changes: list[list]) -> None:
+    """E-mails the confirmation link to each changed address and the notice to the address it replaced."""
+    email_confirmation.send_address_change_mails([(pk, old) for pk, old in changes])

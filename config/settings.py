@@ -10,6 +10,7 @@ import os
 from datetime import timedelta
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from pathlib import Path
 
 import dj_database_url
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "frontend.middleware.VietnameseFirstLocaleMiddleware",
@@ -96,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.audit.RequestContextMiddleware",
+    "accounts.input_checks.RefuseControlCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -170,6 +174,13 @@ SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", 100)
 # Number of reverse proxies in front of the app that append to X-Forwarded-For
 # (0: use the connection's address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# An API token works this long after the sign-in that issued it; at least a
+# working day, so that nobody is signed out in the middle of an exam.
+API_TOKEN_LIFETIME_HOURS = env_int("API_TOKEN_LIFETIME_HOURS", 24)
+if API_TOKEN_LIFETIME_HOURS < 8:
+    raise ImproperlyConfigured(f"API_TOKEN_LIFETIME_HOURS must be 8 or more, not {API_TOKEN_LIFETIME_HOURS}")
+# A changed e-mail address is confirmed by its owner through a link that works this long.
+EMAIL_CONFIRMATION_TIMEOUT_DAYS = env_int("EMAIL_CONFIRMATION_TIMEOUT_DAYS", 7)
 
 # Invitations to imported staff use the password-reset tokens with a longer life.
 INVITATION_TIMEOUT_DAYS = env_int("INVITATION_TIMEOUT_DAYS", 14)
@@ -177,7 +188,20 @@ STAFF_IMPORT_MAX_ROWS = env_int("STAFF_IMPORT_MAX_ROWS", 50_000)
 STAFF_IMPORT_MAX_BYTES = env_int("STAFF_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Far above any real bank (10,000 GIFT questions take about 3 MB).
 QUESTION_IMPORT_MAX_BYTES = env_int("QUESTION_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+QUESTION_IMPORT_MAX_ROWS = env_int("QUESTION_IMPORT_MAX_ROWS", 20_000)
+# What an uploaded XLSX workbook may hold (accounts.uploads.workbook): a 1 MB
+# file can unpack to gigabytes. A real list of 50,000 people unpacks to about
+# 25 MB and 1.3 million XML elements.
+UPLOAD_MAX_ARCHIVE_ENTRIES = env_int("UPLOAD_MAX_ARCHIVE_ENTRIES", 1000)
+UPLOAD_MAX_UNPACKED_BYTES = env_int("UPLOAD_MAX_UNPACKED_BYTES", 64 * 1024 * 1024)
+UPLOAD_MAX_COMPRESSION_RATIO = env_int("UPLOAD_MAX_COMPRESSION_RATIO", 100)
+UPLOAD_MAX_XML_ELEMENTS = env_int("UPLOAD_MAX_XML_ELEMENTS", 2_000_000)
+# The largest request body other than uploaded files (a JSON body included: 413
+# beyond). Django's default: the largest real body (a lesson's text) is far
+# smaller, and a JSON body of small values takes 30 times its size once parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+# Real requests nest JSON three or four levels deep; far deeper is an attack on the parser.
+API_JSON_MAX_DEPTH = 64
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LESSON_FILE_MAX_BYTES = env_int("LESSON_FILE_MAX_BYTES", 50 * 1024 * 1024)
@@ -205,15 +229,24 @@ PERSON_PLACED_HANDLERS = ["courses.services.enroll_by_assignments"]
 # Self check-in: the session screen's QR code changes every CHECKIN_ROTATE_SECONDS
 # (at most 30) and each code is accepted for 60 s after it first appeared; a
 # check-in more than CHECKIN_LATE_AFTER_MINUTES after the session starts is late.
+# People check themselves in (QR code or kiosk) only from CHECKIN_OPENS_BEFORE_MINUTES
+# before a session starts until it ends; later, only its instructors record attendance.
 CHECKIN_ROTATE_SECONDS = env_int("CHECKIN_ROTATE_SECONDS", 15)
 if not 1 <= CHECKIN_ROTATE_SECONDS <= 30:
     raise ImproperlyConfigured(f"CHECKIN_ROTATE_SECONDS must be from 1 to 30, not {CHECKIN_ROTATE_SECONDS}")
 CHECKIN_LATE_AFTER_MINUTES = env_int("CHECKIN_LATE_AFTER_MINUTES", 15)
+CHECKIN_OPENS_BEFORE_MINUTES = env_int("CHECKIN_OPENS_BEFORE_MINUTES", 30)
+if not 0 <= CHECKIN_OPENS_BEFORE_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured(
+        f"CHECKIN_OPENS_BEFORE_MINUTES must be from 0 to 1440 (a day), not {CHECKIN_OPENS_BEFORE_MINUTES}"
+    )
 
 # Languages and time
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates typed as in Vietnam (05/10/2026 is 5 October); see config/formats/vi.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -232,7 +265,20 @@ STORAGES = {
     },
 }
 
-# E-mail: the console in development, SMTP when EMAIL_URL-like settings are given.
+# Lesson files have no public address (nothing serves MEDIA_URL): a view checks
+# who asks, then Django sends the file ("django"), or the web server in front
+# does: nginx through X-Accel-Redirect ("nginx"; FILE_SERVING_INTERNAL_PREFIX is
+# the address of its `internal` location for MEDIA_ROOT) or Apache's
+# mod_xsendfile and lighttpd through X-Sendfile ("sendfile"; the prefix is then
+# the folder where that server finds MEDIA_ROOT). The README has the snippets.
+FILE_SERVING = env_str("FILE_SERVING", "django")
+if FILE_SERVING not in ("django", "nginx", "sendfile"):
+    raise ImproperlyConfigured(f"FILE_SERVING must be django, nginx or sendfile, not {FILE_SERVING!r}")
+FILE_SERVING_INTERNAL_PREFIX = env_str(
+    "FILE_SERVING_INTERNAL_PREFIX", "/protected-media/" if FILE_SERVING == "nginx" else str(MEDIA_ROOT)
+)
+
+# E-mail: the console in development, SMTP otherwise (EMAIL_HOST and the rest below).
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
@@ -261,6 +307,41 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content-Security-Policy (django-csp) on every response: scripts, styles, fonts
+# and everything else from this site only, so that an injected <script>, inline
+# handler or style does nothing. Images may also be data: URIs (the admin's and
+# Swagger UI's icons). Pages that need more widen it for themselves only: a
+# lesson page frames the video players (frontend.views.lessons), DRF's
+# browsable API allows its one style attribute, by hash (config.browsable_api).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Powerful browser features nobody here uses are off, for our pages and anything
+# they frame. Nothing scans QR codes in the browser: learners use their phone's
+# camera app, which opens the check-in page. The features the video players ask
+# for (lesson.html's iframe `allow`) stay open to the player hosts that
+# frontend.views.embeds puts in player addresses.
+VIDEO_PLAYERS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+PERMISSIONS_POLICY = {
+    **{feature: [] for feature in (
+        "camera", "microphone", "geolocation", "payment", "usb", "serial", "hid", "midi",
+        "magnetometer", "display-capture", "browsing-topics", "idle-detection",
+        "local-fonts", "xr-spatial-tracking", "window-management",
+    )},
+    **{feature: ["self", *VIDEO_PLAYERS] for feature in (
+        "accelerometer", "gyroscope", "encrypted-media", "fullscreen", "picture-in-picture", "clipboard-write",
+    )},
+}
+
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -268,6 +349,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "config.browsable_api.BrowsableAPIRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "accounts.parsers.JSONParser",
+        "accounts.parsers.FormParser",
+        "accounts.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -289,7 +376,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "OrgUnitKindEnum": "accounts.models.OrgUnit.Kind",
@@ -354,6 +440,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler would print each line a second time, beside the root's.
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},
         # runserver's request lines: the filter must sit on the logger's own handler.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},

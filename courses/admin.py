@@ -1,9 +1,15 @@
+"""Admin pages of courses: each role sees what the API shows it, and changes go through the services."""
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import ServiceSavesMixin
 from courses import services
-from courses.content import clean_html
+from courses.access import teaches, visible_assignments, visible_courses, visible_enrollments
 from courses.models import Assignment, Course, Enrollment, Lesson, Module
 
 
@@ -14,20 +20,41 @@ class ModuleInline(admin.TabularInline):
     show_change_link = True
 
 
+class StoredFile(str):
+    """The name of a stored lesson file, with the address that checks who may download it."""
+
+    def __new__(cls, name: str, url: str):
+        stored = super().__new__(cls, name)
+        stored.url = url
+        return stored
+
+
+class LessonFileInput(forms.ClearableFileInput):
+    """Links the file already stored through the lesson's download page: nothing serves /media/."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and getattr(value.instance, "pk", None):
+            context["widget"]["value"] = StoredFile(value.name, reverse("lesson-download", args=[value.instance.pk]))
+        return context
+
+
 class LessonInline(admin.StackedInline):
     model = Lesson
     fields = ["title", "kind", "position", "estimated_minutes", "body", "url", "file"]
     extra = 0
+    formfield_overrides = {models.FileField: {"widget": LessonFileInput}}
 
 
 class TaughtCoursesMixin:
-    """Instructors see and change only the courses they teach; admins see all.
+    """Instructors see and change only the courses they teach and what belongs to them; admins see all.
 
-    Their forms likewise offer, and accept, only the courses they teach and what
-    belongs to them: `taught_paths` maps a related model to its path to the course.
+    `course_path` leads from the model to its course. Forms likewise offer, and
+    accept, only the courses taught and what belongs to them: `taught_paths` maps
+    a related model to its path to the course.
     """
 
-    course_path = "course"
+    course_path = "course__"
     taught_paths = {"courses.course": "", "courses.module": "course__"}
 
     def get_queryset(self, request):
@@ -50,8 +77,39 @@ class TaughtCoursesMixin:
         return kwargs
 
 
+class ShownBeyondTaughtMixin(TaughtCoursesMixin):
+    """For lists that show, as the API does, more than what the caller teaches (its `get_queryset` says what).
+
+    Only the course's instructors change, delete or run an action on an object of them.
+    """
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or self.teaches(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or self.teaches(request, obj))
+
+    def teaches(self, request, obj) -> bool:
+        course = obj
+        for name in filter(None, self.course_path.split("__")):
+            course = getattr(course, name)
+        return teaches(request.user, course)
+
+    def taught_only(self, request, queryset) -> list:
+        """What an action may act on of the selection: what the caller teaches. The rest is named in an error."""
+        allowed, refused = [], []
+        for obj in queryset:
+            (allowed if self.has_change_permission(request, obj) else refused).append(obj)
+        if refused:
+            self.message_user(request, _("Left alone, as only their course's instructors may do this: %(objects)s.")
+                              % {"objects": ", ".join(map(str, refused))}, messages.ERROR)
+        return allowed
+
+
 @admin.register(Course)
-class CourseAdmin(TaughtCoursesMixin, admin.ModelAdmin):
+class CourseAdmin(ServiceSavesMixin, ShownBeyondTaughtMixin, admin.ModelAdmin):
+    """The courses the API lists to the caller: published ones, and drafts they teach or are enrolled in."""
+
     course_path = ""
     list_display = ["code", "title", "topic", "hours", "status", "completion_rule"]
     list_filter = ["status", "topic", "completion_rule"]
@@ -61,61 +119,109 @@ class CourseAdmin(TaughtCoursesMixin, admin.ModelAdmin):
     inlines = [ModuleInline]
     actions = ["publish", "archive"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            obj.instructors.add(request.user)
+    def get_queryset(self, request):
+        return visible_courses(request.user)
 
-    @admin.action(description=_("Publish the selected courses"))
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.COURSE_FIELDS if name in form.cleaned_data}
+        instructors = form.cleaned_data["instructors"]
+        if change:
+            services.update_course(actor=request.user, course=obj, instructors=instructors, **fields)
+        else:
+            self.adopt(obj, services.create_course(actor=request.user, instructors=instructors, **fields))
+
+    @admin.action(description=_("Publish the selected courses"), permissions=["change"])
     def publish(self, request, queryset):
-        for course in queryset:
+        for course in self.taught_only(request, queryset):
             try:
                 services.publish_course(actor=request.user, course=course)
             except ValidationError as error:
                 self.message_user(request, f"{course.code}: {' '.join(error.messages)}", messages.ERROR)
 
-    @admin.action(description=_("Archive the selected courses"))
+    @admin.action(description=_("Archive the selected courses"), permissions=["change"])
     def archive(self, request, queryset):
-        for course in queryset:
+        for course in self.taught_only(request, queryset):
             services.archive_course(actor=request.user, course=course)
 
 
 @admin.register(Module)
-class ModuleAdmin(TaughtCoursesMixin, admin.ModelAdmin):
-    course_path = "course__"
+class ModuleAdmin(ServiceSavesMixin, TaughtCoursesMixin, admin.ModelAdmin):
+    """Modules of the courses the caller teaches: the API lets only a course's instructors work on them.
+
+    A module is saved as the API's update saves it; its lessons go through the lesson services.
+    """
+
     list_display = ["title", "course", "position"]
     list_select_related = ["course"]
     search_fields = ["title", "course__code"]
     autocomplete_fields = ["course"]
     inlines = [LessonInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A module stays in its course, as in the API.
+        return ["course"] if obj is not None else []
+
     def save_formset(self, request, form, formset, change):
-        # Lesson HTML is sanitised here as in the API: nothing harmful is ever stored.
+        """Lessons are added and changed by the services, which clean their HTML and check their files."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for lesson_form in formset.forms:
-            if "body" in getattr(lesson_form, "cleaned_data", {}):
-                lesson_form.instance.body = clean_html(lesson_form.cleaned_data["body"] or "")
-        super().save_formset(request, form, formset, change)
+            lesson, deleted = lesson_form.instance, formset._should_delete_form(lesson_form)
+            if lesson.pk is None and lesson_form.has_changed() and not deleted:
+                formset.new_objects.append(self._add_lesson(form.instance, lesson_form))
+            elif lesson.pk is not None and deleted:
+                lesson.delete()  # as the API's DELETE does
+                formset.deleted_objects.append(lesson)
+            elif lesson.pk is not None and lesson_form.has_changed():
+                changed = [name for name in lesson_form.changed_data if name in services.LESSON_FIELDS]
+                services.update_lesson(lesson=lesson, **{name: getattr(lesson, name) for name in changed})
+                formset.changed_objects.append((lesson, lesson_form.changed_data))
+
+    @staticmethod
+    def _add_lesson(module: Module, lesson_form) -> Lesson:
+        fields = {name: getattr(lesson_form.instance, name) for name in services.LESSON_FIELDS}
+        lesson = services.add_lesson(module=module, **fields)
+        if "position" in lesson_form.changed_data:  # the service puts it last; a position typed here wins
+            lesson.position = lesson_form.cleaned_data["position"]
+            lesson.save(update_fields=["position"])
+        return lesson
 
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
+    """Read only, and only the assignments the API lists to the caller (those of their HR scope).
+
+    Assigning enrols a whole subtree and changes due dates: it goes through the API or the HR pages.
+    """
+
     list_display = ["course", "org_unit", "due_date", "assigned_by", "created_at"]
     list_select_related = ["course", "org_unit", "assigned_by"]
-    readonly_fields = ["course", "org_unit", "assigned_by"]
+
+    def get_queryset(self, request):
+        return visible_assignments(request.user)
 
     def has_add_permission(self, request):
-        # Assigning enrols a whole subtree: it goes through the API or the HR pages.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
+    """Enrolments of the courses the caller teaches and, for HR, of the people of their scope."""
+
     list_display = ["user", "course", "status", "mandatory", "due_date", "completed_at"]
     list_filter = ["status", "mandatory", "source"]
     list_select_related = ["user", "course"]
     search_fields = ["user__full_name", "user__employee_code", "course__code"]
     readonly_fields = ["user", "course", "status", "source", "assignment", "enrolled_at", "completed_at",
                        "quiz_passed_at", "attendance_met_at", "credited_hours"]
+
+    def get_queryset(self, request):
+        return visible_enrollments(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -3,18 +3,20 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.parsers import FormParser, JSONParser, MultiPartParser
 from accounts.permissions import IsHROrAdmin, IsInstructor
-from accounts.scope import unit_in_scope, units_in_scope
+from accounts.scope import unit_in_scope
 from courses import services
-from courses.access import teaches, visible_courses, with_lesson_count
+from courses.access import reads_lessons, teaches, visible_assignments, visible_courses, with_lesson_count
+from courses.files import lesson_file_response
 from courses.models import Assignment, Course, Enrollment, Lesson, LessonProgress, Module
 from courses.serializers import (
     AssignmentSerializer,
@@ -198,8 +200,8 @@ class LessonViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.D
     def get_object(self):
         lesson = super().get_object()
         course = lesson.module.course
-        if self.action == "retrieve":
-            if not (teaches(self.request.user, course) or course.enrollments.filter(user=self.request.user).exists()):
+        if self.action in ("retrieve", "file"):
+            if not reads_lessons(self.request.user, course):
                 raise exceptions.PermissionDenied(_("Enrol in the course to read its lessons."))
         elif self.action != "complete":
             require_teacher(self.request.user, course)
@@ -207,6 +209,12 @@ class LessonViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.D
 
     def perform_update(self, serializer):
         serializer.instance = services.update_lesson(lesson=serializer.instance, **serializer.validated_data)
+
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        """The lesson's file as a download, for its instructors and enrolled learners; 404 when it has none."""
+        return lesson_file_response(self.get_object())
 
     @extend_schema(request=None, responses=EnrollmentSerializer)
     @action(detail=True, methods=["post"])
@@ -226,7 +234,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
-        return Assignment.objects.filter(org_unit__in=units_in_scope(self.request.user)).order_by("-created_at")
+        return visible_assignments(self.request.user).order_by("-created_at")
 
     @extend_schema(request=AssignmentSerializer, responses={201: EnrollPeopleResultSerializer})
     def create(self, request, *args, **kwargs):

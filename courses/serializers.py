@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -90,8 +91,19 @@ class ModuleSerializer(serializers.ModelSerializer):
         read_only_fields = ["course", "position"]
 
 
+class LessonFileField(serializers.FileField):
+    """Uploaded as usual; read back as the address that checks who downloads it (MEDIA_URL serves nothing)."""
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        url = reverse("lesson-file", args=[value.instance.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
 class LessonSerializer(serializers.ModelSerializer):
-    file = serializers.FileField(required=False, allow_null=True, use_url=True)
+    file = LessonFileField(required=False, allow_null=True)
 
     class Meta:
         model = Lesson

@@ -24,11 +24,14 @@ LESSON_FIELDS = ("title", "kind", "body", "url", "file", "estimated_minutes")
 
 
 @transaction.atomic
-def create_course(*, actor: User | None, code: str, title: str, **fields) -> Course:
+def create_course(
+    *, actor: User | None, code: str, title: str, instructors: Iterable[User] = (), **fields
+) -> Course:
     """A draft course; its author is its first instructor."""
     course = Course.objects.create(code=code, title=title, **_only(fields, COURSE_FIELDS))
     if actor is not None:
         course.instructors.add(actor)
+    course.instructors.add(*instructors)
     audit.record(actor=actor, action="course.created", target=course, changes={"code": code})
     return course
 

@@ -1,7 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.template.defaultfilters import floatformat
@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import client_ip
+from accounts.forms import PasswordResetForm
 from accounts.signin import SignInThrottled, is_throttled
 from courses.models import Topic
 from quizzes.snapshot import MAX_TEXT_ANSWER

@@ -17,6 +17,7 @@ urlpatterns = [
     path("courses/<id:pk>/enroll", courses.enroll, name="enroll"),
     path("lessons/<id:pk>/", lessons.lesson_page, name="lesson"),
     path("lessons/<id:pk>/done", lessons.mark_done, name="lesson-done"),
+    path("lessons/<id:pk>/file", lessons.lesson_file, name="lesson-download"),
     path("quizzes/<id:pk>/start", attempts.start_quiz, name="start-quiz"),
     path("attempts/<id:pk>/", attempts.attempt_page, name="attempt"),
     path("attempts/<id:pk>/save", attempts.save_attempt, name="save-attempt"),

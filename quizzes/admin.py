@@ -15,8 +15,10 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from courses.admin import TaughtCoursesMixin
+from accounts.admin import ServiceSavesMixin
+from courses.admin import ShownBeyondTaughtMixin, TaughtCoursesMixin
 from quizzes import services
+from quizzes.access import visible_quizzes
 from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion
 from quizzes.models import Attempt, Category, Choice, Question, QuestionBank, Quiz, Response
 from quizzes.services.banks import CHOICE_FIELDS
@@ -94,13 +96,14 @@ class ImportQuestionsForm(forms.Form):
 
 
 @admin.register(QuestionBank)
-class QuestionBankAdmin(TaughtQuizMixin, admin.ModelAdmin):
+class QuestionBankAdmin(ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
     """Banks, with pages to import questions from a file and to export them, as the API does."""
 
     course_path = "course__"
     list_display = ["name", "course", "version", "updated_at"]
     list_select_related = ["course"]
     search_fields = ["name", "course__code"]
+    readonly_fields = ["version"]  # the question pools' cache key: bumped by every change of a question
 
     def get_urls(self):
         return [
@@ -110,6 +113,12 @@ class QuestionBankAdmin(TaughtQuizMixin, admin.ModelAdmin):
                  name="quizzes_questionbank_export"),
             *super().get_urls(),
         ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            self.adopt(obj, services.create_bank(actor=request.user, name=obj.name, course=obj.course))
 
     def render_change_form(self, request, context, *args, **kwargs):
         context["export_formats"] = {key: FORMAT_NAMES[key] for key in services.EXPORT_FORMATS}
@@ -189,7 +198,7 @@ class QuestionAdmin(TaughtQuizMixin, admin.ModelAdmin):
 
 
 @admin.register(Quiz)
-class QuizAdmin(TaughtQuizMixin, admin.ModelAdmin):
+class QuizAdmin(ShownBeyondTaughtMixin, TaughtQuizMixin, admin.ModelAdmin):
     course_path = "course__"
     list_display = ["title", "course", "bank", "question_count", "time_limit_minutes", "counts_for_completion",
                     "opens_at", "closes_at"]
@@ -197,18 +206,23 @@ class QuizAdmin(TaughtQuizMixin, admin.ModelAdmin):
     search_fields = ["title", "course__code"]
     actions = ["regrade", "compute_statistics"]
 
-    @admin.action(description=_("Regrade the selected quizzes with their questions' current keys"))
+    def get_queryset(self, request):
+        """What the API lists: quizzes of the courses taught, and of the courses the caller is enrolled in."""
+        return visible_quizzes(request.user).select_related("course")
+
+    @admin.action(description=_("Regrade the selected quizzes with their questions' current keys"),
+                  permissions=["change"])
     def regrade(self, request, queryset):
-        for quiz in queryset:
+        for quiz in self.taught_only(request, queryset):
             job = services.request_regrade(actor=request.user, quiz=quiz)
             self.message_user(request, _("%(quiz)s: regrading %(count)d attempts (job %(job)d).")
                               % {"quiz": quiz, "count": job.total, "job": job.pk})
 
-    @admin.action(description=_("Compute the item statistics of the selected quizzes"))
+    @admin.action(description=_("Compute the item statistics of the selected quizzes"), permissions=["change"])
     def compute_statistics(self, request, queryset):
         from quizzes.tasks import compute_statistics
 
-        for quiz in queryset:
+        for quiz in self.taught_only(request, queryset):
             transaction.on_commit(lambda pk=quiz.pk: compute_statistics.delay(pk), robust=True)
         self.message_user(request, _("The statistics are being computed; the API gives them at "
                                      "/api/v1/quizzes/<id>/statistics/."))

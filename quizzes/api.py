@@ -5,9 +5,8 @@ they check ownership with the query that loads the attempt and never look up
 roles, so each runs a few queries whatever the number of questions.
 """
 
-import logging
-
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.conf import settings
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -16,19 +15,20 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.parsers import FormParser, MultiPartParser
 from accounts.permissions import IsInstructor
-from config.renderers import AikenRenderer, GiftRenderer, XlsxRenderer
-from courses.access import taught_courses, teaches, visible_courses
-from courses.models import Course, Enrollment
+from courses.access import taught_courses, teaches
+from courses.models import Course
 from quizzes import services, snapshot
+from quizzes.access import visible_quizzes
 from quizzes.formats import FormatError
-from quizzes.models import Attempt, Question, QuestionBank, Quiz, QuizStatistics
+from quizzes.models import Attempt, Question, QuestionBank, Quiz
 from quizzes.models import Response as QuizResponse
+from quizzes.renderers import AikenRenderer, GiftRenderer, XlsxRenderer
 from quizzes.serializers import (
     AnswersSerializer,
     AttemptSerializer,
@@ -43,8 +43,6 @@ from quizzes.serializers import (
     StatisticsSerializer,
     SubmittedSerializer,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def quiz_error_response(error: services.QuizError) -> Response:
@@ -82,9 +80,11 @@ class QuestionBankViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         upload = ImportQuestionsSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
+        # One byte beyond the limit is enough for the service to refuse the file as too large.
+        data = file.read(settings.QUESTION_IMPORT_MAX_BYTES + 1)
         try:
             created = services.import_questions(
-                actor=request.user, bank=bank, data=file.read(), file_format=upload.validated_data["format"],
+                actor=request.user, bank=bank, data=data, file_format=upload.validated_data["format"],
                 filename=file.name,
             )
         except FormatError as error:
@@ -179,11 +179,7 @@ class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Quiz.objects.none()
-        user = self.request.user
-        enrolled = Enrollment.objects.filter(user=user).values("course_id")
-        return Quiz.objects.filter(
-            Q(course__in=visible_courses(user), course_id__in=enrolled) | Q(course__in=taught_courses(user))
-        ).order_by("title", "id")
+        return visible_quizzes(self.request.user).order_by("title", "id")
 
     def get_permissions(self):
         return [IsInstructor()] if self.action in ("create", "partial_update") else super().get_permissions()
@@ -227,26 +223,11 @@ class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @extend_schema(responses=StatisticsSerializer)
     @action(detail=True, methods=["get"])
     def statistics(self, request, pk=None):
-        """Item statistics; recomputed by a worker when attempts were scored since the last time."""
-        from quizzes.tasks import compute_statistics
-
+        """Item statistics counting every scored attempt; for a very large quiz, the last ones and a job to poll."""
         quiz = self.get_object()
         self._require_teacher(quiz.course)
-        stats, _created = QuizStatistics.objects.get_or_create(quiz=quiz)
-        if _scored_since(quiz, stats):
-            try:
-                compute_statistics.delay(quiz.pk)
-            except Exception:  # the broker is down: the figures shown are the last ones, marked stale
-                logger.warning("Could not enqueue the statistics of quiz %s", quiz.pk, exc_info=True)
-            stats.refresh_from_db()
-        stats.stale = _scored_since(quiz, stats)
+        stats = services.quiz_statistics(actor=request.user, quiz=quiz)
         return Response(StatisticsSerializer(stats).data)
-
-
-def _scored_since(quiz: Quiz, stats: QuizStatistics) -> bool:
-    """Whether attempts were scored after the statistics were computed (or they never were)."""
-    scored = quiz.attempts.filter(status=Attempt.Status.SCORED)
-    return stats.computed_at is None or scored.filter(scored_at__gt=stats.computed_at).exists()
 
 
 class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -8,6 +8,7 @@ from courses.models import Course
 from quizzes.formats import ParsedAnswer, ParsedQuestion
 from quizzes.models import Attempt, Category, Choice, Question, QuestionBank, Quiz, QuestionType
 from quizzes.question_rules import MAX_POINTS
+from quizzes.snapshot import learner_view
 
 
 class QuestionBankSerializer(serializers.ModelSerializer):
@@ -18,12 +19,6 @@ class QuestionBankSerializer(serializers.ModelSerializer):
         model = QuestionBank
         fields = ["id", "name", "course", "question_count", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
-
-
-class CategorySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Category
-        fields = ["id", "name"]
 
 
 class ChoiceSerializer(serializers.ModelSerializer):
@@ -127,8 +122,6 @@ class StartedAttemptSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LearnerQuestionSerializer(many=True))
     def get_questions(self, attempt):
-        from quizzes.snapshot import learner_view
-
         return [learner_view(data) for data in attempt.questions]
 
     def to_representation(self, attempt):
@@ -205,7 +198,10 @@ class QuestionStatisticsSerializer(serializers.Serializer):
 
 
 class StatisticsSerializer(serializers.Serializer):
-    attempts = serializers.IntegerField()
+    attempts = serializers.IntegerField(help_text=_("Scored attempts counted; attempts waiting for an essay grade "
+                                                    "count once graded."))
     computed_at = serializers.DateTimeField(allow_null=True)
-    stale = serializers.BooleanField()
+    stale = serializers.BooleanField(help_text=_("The figures leave out attempts scored since; `job` is counting "
+                                                 "them."))
+    job = serializers.IntegerField(allow_null=True, help_text=_("While stale: the job to poll at /api/v1/jobs/{job}/."))
     questions = QuestionStatisticsSerializer(many=True)

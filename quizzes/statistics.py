@@ -4,50 +4,62 @@ For each question: how many attempts saw it, the facility index (the mean
 fraction scored, from 0 to 1), the discrimination index (Pearson's correlation between the
 question's score and the score on the rest of the attempt, times 100) and how
 often each answer was chosen.
+
+The database sums what is needed per question (see `services.review`), so the
+figures come from a few aggregate rows, not from every response: `Moments` are
+those sums.
 """
 
 from collections import Counter
+from dataclasses import dataclass
 from math import sqrt
 
+# Below this, per response, a sum of squared deviations is rounding error: every value was the same.
+# Real spreads are far above it (two scores 0.01 apart already give 0.00005).
+ROUNDING = 1e-12
 
-def correlation(xs: list[float], ys: list[float]) -> float | None:
-    count = len(xs)
-    if count < 2:
+
+@dataclass(frozen=True)
+class Moments:
+    """One question over the attempts that saw it: x is the fraction scored, y the rest of the attempt's score."""
+
+    count: int
+    mean_x: float
+    co_deviation: float  # sum of (x - mean x) (y - mean y)
+    deviation_x: float  # sum of (x - mean x)²
+    deviation_y: float  # sum of (y - mean y)²
+
+
+def correlation(moments: Moments) -> float | None:
+    """Pearson's r; None for fewer than two attempts, or when either side never varies."""
+    spreads = (moments.deviation_x, moments.deviation_y)
+    if moments.count < 2 or min(spreads) <= ROUNDING * moments.count:
         return None
-    mean_x, mean_y = sum(xs) / count, sum(ys) / count
-    covariance = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-    spread = sqrt(sum((x - mean_x) ** 2 for x in xs) * sum((y - mean_y) ** 2 for y in ys))
-    return None if spread == 0 else covariance / spread
+    return max(-1.0, min(1.0, moments.co_deviation / sqrt(spreads[0] * spreads[1])))
 
 
-def item_statistics(attempts: list[dict]) -> list[dict]:
-    """`attempts`: `[{"score": s, "max_score": m, "items": {qid: {"points", "max_points", "answer", "type"}}}]`."""
-    by_question: dict[int, list[tuple[dict, dict]]] = {}
-    for attempt in attempts:
-        for question_id, item in attempt["items"].items():
-            by_question.setdefault(question_id, []).append((attempt, item))
-    return [_one(question_id, rows) for question_id, rows in sorted(by_question.items())]
-
-
-def _one(question_id: int, rows: list[tuple[dict, dict]]) -> dict:
-    fractions = [item["points"] / item["max_points"] if item["max_points"] else 0.0 for _attempt, item in rows]
-    rest = [attempt["score"] - item["points"] for attempt, item in rows]
-    discrimination = correlation(fractions, rest)
+def question_statistics(question_id: int, moments: Moments, choices: dict[str, int]) -> dict:
+    discrimination = correlation(moments)
     return {
         "question": question_id,
-        "attempts": len(rows),
-        "facility": round(sum(fractions) / len(fractions), 4) if fractions else None,
+        "attempts": moments.count,
+        "facility": round(moments.mean_x, 4),
         "discrimination": None if discrimination is None else round(100 * discrimination, 2),
-        "choices": _choice_counts(item for _attempt, item in rows),
+        "choices": choices,
     }
 
 
-def _choice_counts(items) -> dict[str, int]:
+def choice_counts(question_type: str | None, answers) -> dict[str, int]:
+    """How often each answer was chosen, from `(answer, how many responses gave it)`.
+
+    Single and true/false answers count once each; a multiple answer counts each
+    choice it names, once. Other types have no choices to count.
+    """
     counts: Counter = Counter()
-    for item in items:
-        answer = item["answer"]
-        if item["type"] in ("single", "true_false") and answer is not None:
-            counts[str(answer).lower()] += 1
-        elif item["type"] == "multiple" and isinstance(answer, list):
-            counts.update(str(choice) for choice in set(answer))
+    for answer, times in answers:
+        if question_type in ("single", "true_false") and answer is not None:
+            counts[str(answer).lower()] += times
+        elif question_type == "multiple" and isinstance(answer, list):
+            for choice in set(answer):
+                counts[str(choice)] += times
     return dict(counts)

@@ -1,3 +1,5 @@
+"""Celery tasks of quizzes: each loads ids and calls a service (services find them by name, see services.queue)."""
+
 from celery import shared_task
 
 from quizzes import services
@@ -28,3 +30,8 @@ def regrade_quiz(job_id: int) -> None:
 @shared_task(acks_late=True)
 def compute_statistics(quiz_id: int) -> None:
     services.compute_statistics(Quiz.objects.get(pk=quiz_id))
+
+
+@shared_task(acks_late=True)
+def statistics_job(job_id: int) -> None:
+    services.run_statistics_job(job_id)

@@ -22,3 +22,10 @@ def visible_events(user):
     taught = Event.instructors.through.objects.filter(user_id=user.pk).values("event_id")
     rostered = RosterEntry.objects.filter(user_id=user.pk).values("event_id")
     return events.filter(Q(pk__in=taught) | Q(pk__in=rostered))
+
+
+def taught_events(user):
+    """The classes and conferences the caller runs (every one for an administrator)."""
+    if user.has_role(Role.ADMIN):
+        return Event.objects.all()
+    return Event.objects.filter(instructors=user)

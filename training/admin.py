@@ -1,28 +1,67 @@
 """Admin pages: classes and conferences with their sessions; roster and attendance to read.
 
+Each role sees what the API shows it: administrators and HR every class and
+conference, others those they run or are on the roster of; rosters and
+attendance to their instructors, and to HR for the people of their scope. Only an
+event's instructors change it, through the same services as the API.
+
 Rosters and attendance change through the services only (the API and the kiosk),
 so that the attendance rule and the linked courses stay in step; here they are
 read, searched and filtered.
 """
 
 from django.contrib import admin
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import ServiceSavesMixin
+from accounts.roles import Role
+from accounts.scope import users_in_scope
 from training import services
+from training.access import taught_events, teaches, visible_events
 from training.models import AttendanceRecord, Event, RosterEntry, Session
 
 
-class TaughtEventsMixin:
-    """Instructors see only the classes and conferences they run; administrators see all."""
+class EventAccessMixin:
+    """Lists what belongs to the classes and conferences the caller sees; only their instructors change it.
 
-    event_path = "event__"
+    `event_path` leads from the model to its class or conference.
+    """
+
+    event_path = "event"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(**{f"{self.event_path}__in": visible_events(request.user)})
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or self.teaches(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or self.teaches(request, obj))
+
+    def teaches(self, request, obj) -> bool:
+        event = obj
+        for name in filter(None, self.event_path.split("__")):
+            event = getattr(event, name)
+        return teaches(request.user, event)
+
+
+class RosterAccessMixin:
+    """The roster and attendance of the events the caller runs and, for HR, of the people of their scope."""
+
+    event_path = "event"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.has_role("admin"):
+        user = request.user
+        if user.has_role(Role.ADMIN):
             return queryset
-        return queryset.filter(**{f"{self.event_path}instructors": request.user}).distinct()
+        seen = Q(**{f"{self.event_path}__in": taught_events(user)})
+        if user.has_role(Role.HR):
+            seen |= Q(user__in=users_in_scope(user))
+        return queryset.filter(seen)
 
 
 class ReadOnlyMixin:
@@ -43,8 +82,27 @@ class SessionInline(admin.TabularInline):
     show_change_link = True
 
 
+def save_sessions(request, formset) -> None:
+    """Sessions of an event's page are added, changed and removed by the services, as in the API."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.forms:
+        session, deleted = form.instance, formset._should_delete_form(form)
+        if session.pk is None and form.has_changed() and not deleted:
+            formset.new_objects.append(services.add_session(
+                actor=request.user, event=formset.instance, **{name: form.cleaned_data[name]
+                                                               for name in services.SESSION_FIELDS}))
+        elif session.pk is not None and deleted:
+            services.delete_session(actor=request.user, session=session)
+            formset.deleted_objects.append(session)
+        elif session.pk is not None and form.has_changed():
+            changed = [name for name in form.changed_data if name in services.SESSION_FIELDS]
+            services.update_session(actor=request.user, session=session,
+                                    **{name: form.cleaned_data[name] for name in changed})
+            formset.changed_objects.append((session, form.changed_data))
+
+
 @admin.register(Event)
-class EventAdmin(TaughtEventsMixin, admin.ModelAdmin):
+class EventAdmin(ServiceSavesMixin, EventAccessMixin, admin.ModelAdmin):
     event_path = ""
     list_display = ["title", "kind", "starts_on", "ends_on", "venue", "attendance_percent"]
     list_filter = ["kind", "starts_on"]
@@ -61,21 +119,29 @@ class EventAdmin(TaughtEventsMixin, admin.ModelAdmin):
     ]
     inlines = [SessionInline]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def get_queryset(self, request):
+        return visible_events(request.user)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if not change:
-            form.instance.instructors.add(request.user)
-        # Sessions or the rule may have changed: decide everyone's attendance again.
-        services.refresh_attendance(event=form.instance)
+    def get_readonly_fields(self, request, obj=None):
+        # A class stays a class and a conference a conference, as in the API.
+        return [*self.readonly_fields, "kind"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {name: data[name] for name in services.EVENT_FIELDS if name in data}
+        if change:
+            services.update_event(actor=request.user, event=obj, courses=data["courses"],
+                                  instructors=data["instructors"], **fields)
+        else:
+            self.adopt(obj, services.create_event(actor=request.user, kind=data["kind"], courses=data["courses"],
+                                                  instructors=data["instructors"], **fields))
+
+    def save_formset(self, request, form, formset, change):
+        save_sessions(request, formset)
 
 
 @admin.register(Session)
-class SessionAdmin(TaughtEventsMixin, admin.ModelAdmin):
+class SessionAdmin(ServiceSavesMixin, EventAccessMixin, admin.ModelAdmin):
     list_display = ["title", "event", "starts_at", "ends_at", "check_in_screen"]
     list_select_related = ["event"]
     list_filter = ["event__kind"]
@@ -84,12 +150,25 @@ class SessionAdmin(TaughtEventsMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Check-in screen"))
     def check_in_screen(self, session):
-        # The page lives in the web UI (frontend), which this app does not import.
-        return format_html('<a href="/sessions/{}/screen/" target="_blank">{}</a>', session.pk, _("Show QR code"))
+        # The page lives in the web UI (frontend), which this app does not import: found by its URL name.
+        return format_html('<a href="{}" target="_blank">{}</a>', reverse("session-screen", args=[session.pk]),
+                           _("Show QR code"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A session stays with its class or conference, as in the API.
+        return ["event"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "event":
+            kwargs["queryset"] = taught_events(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.refresh_attendance(event=obj.event)
+        fields = {name: form.cleaned_data[name] for name in services.SESSION_FIELDS}
+        if change:
+            services.update_session(actor=request.user, session=obj, **fields)
+        else:
+            self.adopt(obj, services.add_session(actor=request.user, event=obj.event, **fields))
 
     def delete_model(self, request, obj):
         services.delete_session(actor=request.user, session=obj)
@@ -100,7 +179,7 @@ class SessionAdmin(TaughtEventsMixin, admin.ModelAdmin):
 
 
 @admin.register(RosterEntry)
-class RosterEntryAdmin(TaughtEventsMixin, ReadOnlyMixin, admin.ModelAdmin):
+class RosterEntryAdmin(RosterAccessMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["user", "event", "source", "attended", "created_at"]
     list_select_related = ["user", "event"]
     list_filter = ["attended", "source", "event__kind"]
@@ -108,8 +187,8 @@ class RosterEntryAdmin(TaughtEventsMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(AttendanceRecord)
-class AttendanceRecordAdmin(TaughtEventsMixin, ReadOnlyMixin, admin.ModelAdmin):
-    event_path = "session__event__"
+class AttendanceRecordAdmin(RosterAccessMixin, ReadOnlyMixin, admin.ModelAdmin):
+    event_path = "session__event"
     list_display = ["user", "session", "status", "method", "recorded_by", "recorded_at"]
     list_select_related = ["user", "session", "recorded_by"]
     list_filter = ["status", "method", "session__event__kind"]

@@ -8,7 +8,8 @@ Who may do what:
 - people on a roster see that class or conference and its sessions, and check in.
 
 Anything else is 404 when the caller may not see the object, 403 when they may
-see it but their role may not act on it.
+see it but their role may not act on it. A check-in (QR code or kiosk) outside
+the session's check-in time is 409.
 """
 
 import io
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,10 +27,10 @@ from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, e
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.parsers import FormParser, MultiPartParser
 from accounts.permissions import IsInstructor
 from accounts.scope import unit_in_scope, users_in_scope
 from accounts.serializers import ImportErrorsSerializer
@@ -258,7 +260,11 @@ class SessionViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.
     @extend_schema(responses=CheckInCodeSerializer)
     @action(detail=True, methods=["get"], url_path="check-in-code")
     def check_in_code(self, request, pk=None):
-        """The code the session screen shows now; fetch it again at `rotates_at`."""
+        """The code the session screen shows now; fetch it again at `rotates_at`.
+
+        Given at any time, so that the screen can be set up ahead: a check-in
+        with it is refused (409) outside the session's check-in time.
+        """
         code = self._current_code(self.get_object())
         return Response({"code": code.code, "url": check_in_url(code.code), "rotates_at": code.rotates_at,
                          "expires_at": code.expires_at})
@@ -279,20 +285,27 @@ class SessionViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.
         return checkin.current_code(session.pk, at=checkin.now(), secret=settings.SECRET_KEY,
                                     rotate_seconds=settings.CHECKIN_ROTATE_SECONDS)
 
-    @extend_schema(request=KioskSerializer, responses={200: AttendanceRecordSerializer, 201: AttendanceRecordSerializer})
+    @extend_schema(request=KioskSerializer, responses={200: AttendanceRecordSerializer,
+                                                       201: AttendanceRecordSerializer, 409: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def kiosk(self, request, pk=None):
-        """A kiosk marks the person with this employee code present (or late)."""
+        """A kiosk marks the person with this employee code present (or late) while check-in is open."""
         session = self.get_object()
         data = KioskSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        record, created = services.kiosk_check_in(actor=request.user, session=session, **data.validated_data)
+        try:
+            record, created = services.kiosk_check_in(actor=request.user, session=session, **data.validated_data)
+        except services.CheckInClosed as error:
+            return closed_response(error)
         return record_response(record, created)
 
 
 def check_in_url(code: str) -> str:
-    """The page a phone opens when it scans the session screen's QR code."""
-    return f"{settings.SITE_URL}/check-in/?{urlencode({'code': code})}"
+    """The page a phone opens when it scans the session screen's QR code.
+
+    The page belongs to the web UI, which this app does not import: it is found by its URL name.
+    """
+    return f"{settings.SITE_URL}{reverse('check-in')}?{urlencode({'code': code})}"
 
 
 def record_response(record: AttendanceRecord, created: bool) -> Response:
@@ -301,11 +314,21 @@ def record_response(record: AttendanceRecord, created: bool) -> Response:
                     status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
+def closed_response(error: services.CheckInClosed) -> Response:
+    """A state conflict, not bad input: the same code or person is fine while check-in is open."""
+    return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+
+
 class CheckInView(APIView):
     @extend_schema(request=CheckInSerializer,
-                   responses={200: AttendanceRecordSerializer, 201: AttendanceRecordSerializer})
+                   responses={200: AttendanceRecordSerializer, 201: AttendanceRecordSerializer,
+                              409: OpenApiTypes.OBJECT})
     def post(self, request):
-        """Check in with the code on the session screen: 201 the first time, 200 with the same record after."""
+        """Check in with the code on the session screen: 201 the first time, 200 with the same record after.
+
+        The record already there is returned unchanged, also when an instructor
+        made it (`method` is `manual`); 409 outside the session's check-in time.
+        """
         data = CheckInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -322,4 +345,6 @@ class CheckInView(APIView):
             raise exceptions.PermissionDenied(
                 _("You are not on the roster of this class or conference. Ask its instructors to add you.")
             ) from None
+        except services.CheckInClosed as error:
+            return closed_response(error)
         return record_response(record, created)

@@ -7,8 +7,12 @@ current window; a new one appears at every rotation. A code is accepted from
 the start of its window for `ACCEPT_SECONDS`, so a photo of it shared later is
 worthless.
 
-The time is always a parameter; `now()` is the one clock the services read,
-so tests move it with `unittest.mock.patch("training.checkin.now")`.
+This module says only whether a code is genuine and fresh; whether the session
+takes check-ins at that moment is the services' rule.
+
+The time is always a parameter; `now()` is the clock the services read for
+check-ins and attendance records, so tests move it with
+`unittest.mock.patch("training.checkin.now")`.
 """
 
 import hmac

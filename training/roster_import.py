@@ -6,23 +6,24 @@ Other columns (names, units) are ignored, so a staff list exported from
 anywhere can be used as it is. Blank rows are skipped. Every bad row is
 reported with its line number (the header is line 1).
 
-The file is read by `accounts.tables`, as the staff import reads its own.
+The file is read by `accounts.uploads.tables`, as the staff import reads its own.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from accounts import tables
+from accounts import uploads
 from accounts.models import User
+from accounts.uploads import tables
 from training import services
 from training.models import Event, RosterEntry
 
 KEY_COLUMNS = ("employee_code", "username")
 
 
-class RosterImportError(tables.TableError):
+class RosterImportError(uploads.UploadError):
     """The file cannot be imported; `errors` lists `{"line", "message"}`."""
 
 
@@ -31,6 +32,8 @@ class RosterRow:
     line: int
     employee_code: str
     username: str
+    # A key column's formula whose value was never calculated, if any.
+    formula: str | None = field(default=None, compare=False)
 
 
 def import_roster(*, actor: User, event: Event, upload) -> tuple[int, int]:
@@ -41,7 +44,7 @@ def import_roster(*, actor: User, event: Event, upload) -> tuple[int, int]:
     errors += [_error(line, _("This person belongs to a unit outside your HR scope.")) for line, pk in people.items()
                if pk in outside]
     if errors:
-        raise RosterImportError(tables.capped(errors))
+        raise RosterImportError(uploads.capped(errors))
     return services.add_to_roster(actor=actor, event=event, user_ids=people.values(),
                                   source=RosterEntry.Source.IMPORT)
 
@@ -59,7 +62,8 @@ def _match_people(rows: list[RosterRow]) -> tuple[dict[int, int], list[dict]]:
     for row in rows:
         pk = by_code.get(row.employee_code) if row.employee_code else by_username.get(row.username)
         if not (row.employee_code or row.username):
-            errors.append(_error(row.line, _("The employee code or username is missing.")))
+            errors.append(_error(row.line, uploads.formula_message(row.formula) if row.formula else
+                                 _("The employee code or username is missing.")))
         elif pk is None:
             errors.append(_error(row.line, _("No active person has the employee code or username “%(key)s”.")
                                  % {"key": row.employee_code or row.username}))
@@ -76,19 +80,19 @@ def _match_people(rows: list[RosterRow]) -> tuple[dict[int, int], list[dict]]:
 
 def read_upload(upload) -> bytes:
     try:
-        return tables.read_upload(upload, max_bytes=settings.STAFF_IMPORT_MAX_BYTES)
-    except tables.TableError as error:
+        return uploads.read_upload(upload, max_bytes=settings.STAFF_IMPORT_MAX_BYTES)
+    except uploads.UploadError as error:
         raise RosterImportError(error.errors) from None
 
 
 def parse_roster_file(data: bytes) -> list[RosterRow]:
     """The people of a CSV or XLSX file, told apart by content, not by name."""
     try:
-        (header_line, header), records = tables.read_table(data, max_rows=settings.STAFF_IMPORT_MAX_ROWS)
-    except tables.TableError as error:
+        header, records = tables.read_table(data, max_rows=settings.STAFF_IMPORT_MAX_ROWS)
+    except uploads.UploadError as error:
         raise RosterImportError(error.errors) from None
-    columns = _columns(header_line, header)
-    return [_roster_row(line, cells, columns) for line, cells in records]
+    columns = _columns(header.line, header.cells)
+    return [_roster_row(record, columns) for record in records]
 
 
 def _columns(line: int, header: list[str]) -> dict[str, int]:
@@ -102,12 +106,14 @@ def _columns(line: int, header: list[str]) -> dict[str, int]:
     return columns
 
 
-def _roster_row(line: int, cells: list[str], columns: dict[str, int]) -> RosterRow:
+def _roster_row(record: tables.Row, columns: dict[str, int]) -> RosterRow:
     def cell(name):
         index = columns.get(name)
-        return cells[index] if index is not None and index < len(cells) else ""
+        return record.cells[index] if index is not None and index < len(record.cells) else ""
 
-    return RosterRow(line=line, employee_code=cell("employee_code"), username=User.normalize_username(cell("username")))
+    formulas = [record.uncalculated[index] for index in columns.values() if index in record.uncalculated]
+    return RosterRow(line=record.line, employee_code=cell("employee_code"),
+                     username=User.normalize_username(cell("username")), formula=next(iter(formulas), None))
 
 
 def _chunks(items: list, size: int = services.CHUNK):
@@ -115,4 +121,4 @@ def _chunks(items: list, size: int = services.CHUNK):
         yield items[start:start + size]
 
 
-_error = tables.error
+_error = uploads.error

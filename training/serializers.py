@@ -141,11 +141,6 @@ class AttendanceSummarySerializer(serializers.ModelSerializer):
         return max(0, self.context["session_count"] - entry.present - entry.late - entry.excused - entry.absent)
 
 
-class AttendanceItemSerializer(serializers.Serializer):
-    user = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    status = serializers.ChoiceField(choices=AttendanceRecord.Status.choices)
-
-
 class AttendanceRequestSerializer(serializers.Serializer):
     """Either one person (`user`, `status`) or a list (`records`)."""
 

@@ -6,13 +6,13 @@ learner's check-in, a session added or removed, a new rule), ends in
 concerned with one aggregate query and tells the linked courses only about
 the people whose result changed.
 
-The course service takes one person at a time, a few queries each. A few
-people (a check-in, one instructor's correction) are passed on in the same
-transaction, so their course is completed by the request itself; when a whole
-roster changes at once (the last session of a conference recorded in one
-request), they are passed on by the worker right after the commit, so that
-the request stays well under two seconds. `sweep_attendance_results` passes on
-whatever a lost task left behind.
+Those people are passed on to the linked courses in the same transaction, a
+few statements per chunk of people whatever the size of the roster, so their
+courses are completed by the request itself.
+
+People check themselves in (QR code or kiosk) only while check-in is open, from
+`CHECKIN_OPENS_BEFORE_MINUTES` before a session starts until it ends, and never
+over a record already there: what an instructor recorded stands.
 """
 
 from collections.abc import Iterable
@@ -32,6 +32,7 @@ from accounts.scope import scope_paths
 from courses import services as course_services
 from courses.models import Course
 from training import checkin
+from training.access import teaches
 from training.models import AttendanceRecord, Event, RosterEntry, Session
 
 EVENT_FIELDS = ("title", "starts_on", "ends_on", "venue", "cohort", "school", "speakers", "materials_url",
@@ -192,8 +193,6 @@ def add_to_roster(
                      changes={"source": source, "users": new_ids})
         for course in event.courses.all():
             course_services.enroll_people(actor=actor, course=course, users=[User(pk=pk) for pk in new_ids])
-        # Someone taken off and put back keeps the attendance recorded before.
-        refresh_attendance(event=event, user_ids=new_ids)
     return len(new_ids), len(wanted & existing)
 
 
@@ -209,7 +208,7 @@ def people_outside_scope(actor: User, event: Event, user_ids: Iterable[int]) -> 
     the people of their scope.
     """
     paths = scope_paths(actor)
-    if paths is None or event.is_taught_by(actor):
+    if paths is None or teaches(actor, event):
         return []
     inside = Q(pk__in=[])
     for path in paths:
@@ -278,12 +277,16 @@ class NotOnRoster(Exception):
     """The person is not on the roster of the session's class or conference."""
 
 
+class CheckInClosed(Exception):
+    """Check-in to the session has not opened yet or has closed; the message says which, and when."""
+
+
 @transaction.atomic
 def check_in(*, user: User, code: str) -> tuple[AttendanceRecord, bool]:
     """A learner scanned the session's code: present, or late after the grace period.
 
     Returns the record and whether it is new. Raises `checkin.InvalidCode`,
-    `checkin.ExpiredCode`, `Session.DoesNotExist` or `NotOnRoster`.
+    `checkin.ExpiredCode`, `Session.DoesNotExist`, `NotOnRoster` or `CheckInClosed`.
     """
     at = checkin.now()
     scanned = checkin.read_code(code, at=at, secret=settings.SECRET_KEY,
@@ -296,7 +299,10 @@ def check_in(*, user: User, code: str) -> tuple[AttendanceRecord, bool]:
 
 @transaction.atomic
 def kiosk_check_in(*, actor: User, session: Session, employee_code: str) -> tuple[AttendanceRecord, bool]:
-    """Staff at a kiosk scanned or typed a person's employee code: present, or late."""
+    """Staff at a kiosk scanned or typed a person's employee code: present, or late.
+
+    Raises `ValidationError` for an unknown code or someone not on the roster, and `CheckInClosed`.
+    """
     code = employee_code.strip()
     person = User.objects.filter(employee_code=code, is_active=True).first() if code else None
     if person is None:
@@ -308,21 +314,43 @@ def kiosk_check_in(*, actor: User, session: Session, employee_code: str) -> tupl
 
 
 def _check_in(session: Session, person: User, *, at: datetime, method: str, actor: User):
-    """Mark the person present or late, unless they were already marked present, late or excused."""
-    record = AttendanceRecord.objects.select_for_update().filter(session=session, user=person).first()
-    if record is not None and record.status != Status.ABSENT:
+    """Mark the person present or late while check-in is open; returns the record and whether it is new.
+
+    A record already there is returned unchanged, whoever made it: checking in
+    again changes nothing, and what an instructor recorded (absent and excused
+    included) stands, until the instructor changes it.
+    """
+    record = AttendanceRecord.objects.filter(session=session, user=person).first()
+    if record is not None:
         return record, False
+    _check_window(session, at)
     late = at > session.starts_at + timedelta(minutes=settings.CHECKIN_LATE_AFTER_MINUTES)
     status = Status.LATE if late else Status.PRESENT
-    before = record.status if record else None
-    record, _created = AttendanceRecord.objects.update_or_create(
+    # A double tap races itself here: the unique constraint lets one insert through, the other reads it.
+    record, created = AttendanceRecord.objects.get_or_create(
         session=session, user=person,
         defaults={"status": status, "method": method, "recorded_by": actor, "recorded_at": at},
     )
-    audit.record(actor=actor, action="attendance.checked_in", target=session,
-                 changes={"user": person.pk, "method": method, "status": [before, status]})
-    refresh_attendance(event=session.event, user_ids=[person.pk])
-    return record, True
+    if created:
+        audit.record(actor=actor, action="attendance.checked_in", target=session,
+                     changes={"user": person.pk, "method": method, "status": [None, status]})
+        refresh_attendance(event=session.event, user_ids=[person.pk])
+    return record, created
+
+
+def _check_window(session: Session, at: datetime) -> None:
+    """Check-in opens `CHECKIN_OPENS_BEFORE_MINUTES` before the session starts and closes when it ends."""
+    opens_at = session.starts_at - timedelta(minutes=settings.CHECKIN_OPENS_BEFORE_MINUTES)
+    if at < opens_at:
+        raise CheckInClosed(_("Check-in to this session opens at %(time)s.") % {"time": _moment(opens_at)})
+    if at > session.ends_at:
+        message = _("This session ended at %(time)s, so check-in is closed: "
+                    "only its instructors can record attendance now.")
+        raise CheckInClosed(message % {"time": _moment(session.ends_at)})
+
+
+def _moment(at: datetime) -> str:
+    return timezone.localtime(at).strftime("%H:%M %d/%m/%Y")
 
 
 # The attendance rule ---------------------------------------------------------

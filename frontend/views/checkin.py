@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from training import checkin, services
+from training.access import teaches
 from training.api import check_in_url
 from training.models import Session
 
@@ -31,6 +32,8 @@ def _check_in(user, code: str) -> dict:
     except services.NotOnRoster:
         return {"error": _("You are not on the roster of this class or conference. Ask its instructors to add you."),
                 "status": 403}
+    except services.CheckInClosed as error:
+        return {"error": str(error), "status": 409}
     return {"record": record, "created": created}
 
 
@@ -38,12 +41,13 @@ def _check_in(user, code: str) -> dict:
 def session_screen(request, pk: int):
     """The session's screen for the room: a QR code that changes every few seconds, for phones to scan.
 
-    The page reloads itself as the code rotates (no JavaScript needed); only the
-    instructors of the class or conference may show it.
+    The page reloads itself as the code rotates (no JavaScript needed). Only the
+    instructors of the class or conference may show it; to anyone else it does
+    not exist (404), like every page of an object they may not use.
     """
-    session = get_object_or_404(Session.objects.select_related("event"), pk=pk)
-    if not session.event.is_taught_by(request.user):
-        raise PermissionDenied(_("Only the instructors of this class or conference can show its check-in code."))
+    session = get_object_or_404(Session.objects.select_related("event").prefetch_related("event__instructors"), pk=pk)
+    if not teaches(request.user, session.event):
+        raise Http404
     code = checkin.current_code(session.pk, at=checkin.now(), secret=settings.SECRET_KEY,
                                 rotate_seconds=settings.CHECKIN_ROTATE_SECONDS)
     seconds = max(1, int((code.rotates_at - checkin.now()).total_seconds()) + 1)

@@ -1,14 +1,17 @@
 """Reading a lesson and marking it done."""
 
+from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from courses import services as course_services
-from courses.access import teaches, visible_courses
+from courses.access import reads_lessons, teaches, visible_courses
+from courses.files import lesson_file_response
 from courses.models import Enrollment, Lesson, LessonProgress
 from frontend.views.embeds import embed_url
 from frontend.views.errors import forbidden
@@ -35,6 +38,8 @@ def neighbours(outline: list[tuple[int, str]], lesson_id: int):
     return previous, following
 
 
+# The one page that frames anything: the YouTube or Vimeo player of a video lesson.
+@csp_update({"frame-src": settings.VIDEO_PLAYERS})
 @login_required
 @require_GET
 def lesson_page(request, pk: int):
@@ -49,6 +54,18 @@ def lesson_page(request, pk: int):
     if lesson.kind == Lesson.Kind.VIDEO:
         context["embed_url"] = embed_url(lesson.url)
     return render(request, "frontend/lessons/lesson.html", context)
+
+
+@login_required
+@require_safe
+def lesson_file(request, pk: int):
+    """The lesson's file, for those who may read the lesson (404 and 403 as for the lesson page)."""
+    lesson = visible_lesson(request.user, pk)
+    course = lesson.module.course
+    if not reads_lessons(request.user, course):
+        return forbidden(request, _("Enrol in the course to read its lessons."),
+                         back_url=reverse("course", args=[course.pk]), back_label=course.title)
+    return lesson_file_response(lesson)
 
 
 def navigation(lesson: Lesson) -> dict:

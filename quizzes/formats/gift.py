@@ -62,6 +62,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from accounts.uploads import capped, control_character_errors
 from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion
 
 # While a question's structure is read, each escaped character stands as a Unicode
@@ -102,15 +103,23 @@ def parse_bytes(data: bytes) -> list[ParsedQuestion]:
 
 
 def decode(data: bytes) -> str:
-    """A text file's bytes as text: UTF-8 (with or without BOM), or UTF-16 with its BOM."""
+    """A text file's bytes as text: UTF-8 (with or without BOM), or UTF-16 with its BOM.
+
+    A line holding a control character other than a tab or a line break (a NUL,
+    which the database refuses, or one that an XLSX export could not write) is
+    an error.
+    """
     encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as error:
         line = data[:error.start].decode(encoding, "replace").count("\n") + 1
         raise FormatError([{"line": line, "message": _(
             "This file is not in UTF-8, the encoding for Vietnamese text: open it in a text editor, "
             "choose Save As, pick the UTF-8 encoding and upload it again.")}]) from None
+    if errors := control_character_errors(text):
+        raise FormatError(capped(errors))
+    return text
 
 
 def parse(text: str) -> list[ParsedQuestion]:

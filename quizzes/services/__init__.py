@@ -1,34 +1,42 @@
-"""The quiz services, by subject: banks, attempts, grading (scoring, grades), review (regrade, statistics, policy)."""
+"""The quiz services, by subject: banks, attempts, grading (scoring, grades), review (regrade, policy), item statistics.
 
-from quizzes.services.attempts import (  # noqa: F401
-    QuizError,
+What views, pages, the admin, tasks and other apps call is gathered here; the
+modules import one another directly, never through this package.
+"""
+
+from quizzes.question_rules import check_parsed
+from quizzes.services.attempts import (
     close_expired_attempts,
     question_pool,
     save_answers,
     start_attempt,
     submit_attempt,
 )
-from quizzes.services.banks import (  # noqa: F401
+from quizzes.services.banks import (
     EXPORT_FORMATS,
     add_questions,
     create_bank,
     delete_questions,
     export_questions,
     import_questions,
-    parsed_questions,
     replace_question,
 )
-from quizzes.services.grading import (  # noqa: F401
-    apply_quiz_grades,
-    enqueue_scoring,
+from quizzes.services.errors import QuizError
+from quizzes.services.grading import (
     grade_response,
     quiz_grade,
-    quiz_grades,
-    request_scoring,
     requeue_unscored,
     score_attempt,
     score_submitted,
     score_waiting,
 )
-from quizzes.question_rules import check_parsed  # noqa: F401
-from quizzes.services.review import compute_statistics, request_regrade, review_allowed, run_regrade  # noqa: F401
+from quizzes.services.item_statistics import compute_statistics, quiz_statistics, run_statistics_job
+from quizzes.services.review import request_regrade, review_allowed, run_regrade
+
+__all__ = [
+    "EXPORT_FORMATS", "QuizError", "add_questions", "check_parsed", "close_expired_attempts", "compute_statistics",
+    "create_bank", "delete_questions", "export_questions", "grade_response", "import_questions", "question_pool",
+    "quiz_grade", "quiz_statistics", "replace_question", "request_regrade", "requeue_unscored", "review_allowed",
+    "run_regrade", "run_statistics_job", "save_answers", "score_attempt", "score_submitted", "score_waiting",
+    "start_attempt", "submit_attempt",
+]

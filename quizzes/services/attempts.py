@@ -23,16 +23,9 @@ from accounts.models import User
 from courses.models import Enrollment
 from quizzes import snapshot
 from quizzes.models import Attempt, Question, QuestionBank, QuestionType, Quiz
+from quizzes.services.errors import QuizError
 from quizzes.services.grading import request_scoring
 from quizzes.services.sql import IN_PROGRESS, SUBMITTED, read_json, db_table
-
-
-class QuizError(Exception):
-    """A request the quiz cannot honour now; `status` is the HTTP status to answer with."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message, self.status = message, status
 
 
 # The question pool -------------------------------------------------------

@@ -19,11 +19,14 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from accounts.models import User
 from courses import services as course_services
 from courses.models import Enrollment
 from quizzes import scoring
-from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.models import Attempt, Question, QuestionType, Quiz, Response
+from quizzes.services.errors import QuizError
+from quizzes.services.queue import quiz_task
 from quizzes.services.sql import SUBMITTED, read_json, db_table
 
 logger = logging.getLogger(__name__)
@@ -40,10 +43,9 @@ def request_scoring() -> None:
     cost the worker two tasks, not a thousand, and no submit waits for more than
     about two seconds. If Redis is down, the sweep enqueues later.
     """
-    from quizzes.tasks import score_waiting
-
     try:
         if cache.add(SCORING_REQUESTED, True, timeout=1):
+            score_waiting = quiz_task("score_waiting")
             score_waiting.delay()
             score_waiting.apply_async(countdown=2)
     except Exception:  # the broker or the cache is down: the attempt is stored, the sweep re-enqueues it
@@ -52,10 +54,8 @@ def request_scoring() -> None:
 
 def enqueue_scoring(attempt_id: int) -> None:
     """Ask a worker to score this attempt (and whatever else waits); the sweep asks again if this fails."""
-    from quizzes.tasks import score_attempt
-
     try:
-        score_attempt.delay(attempt_id)
+        quiz_task("score_attempt").delay(attempt_id)
     except Exception:  # the broker is down: the attempt is stored, the sweep re-enqueues it
         logger.warning("Could not enqueue scoring of attempt %s; the sweep will retry", attempt_id, exc_info=True)
 
@@ -196,7 +196,7 @@ def summarize(responses, pass_percent: Decimal) -> tuple:
     return Attempt.Status.SCORED, score, max_score, percent, percent >= pass_percent
 
 
-def _total(attempt: Attempt, responses: list[Response]) -> None:
+def store_total(attempt: Attempt, responses: list[Response]) -> None:
     """Sum the responses into one attempt; when nothing waits for grading, apply the quiz grade."""
     attempt.status, attempt.score, attempt.max_score, attempt.percent, attempt.passed = summarize(
         responses, attempt.quiz.pass_percent
@@ -266,25 +266,35 @@ def apply_quiz_grades(*, quiz: Quiz, user_ids) -> None:
     course_services.record_quiz_results(course=quiz.course, results={user_id: user_id in passed for user_id in grades})
 
 
+def takes_grade_by_hand(attempt: Attempt, response: Response) -> bool:
+    """Whether an instructor may grade this answer: an essay, or an answer the scorer left without points.
+
+    An answer the scorer marked keeps the points of its question's key: a grade by
+    hand there would silently contradict the key and the item statistics. An
+    answer the scorer could not read waits for a person (and may be graded again).
+    """
+    is_essay = attempt.questions[response.position]["type"] == QuestionType.ESSAY
+    return is_essay or response.points is None or response.graded_by_id is not None
+
+
 @transaction.atomic
 def grade_response(*, actor: User, response: Response, points: Decimal, comment: str = "") -> Attempt:
-    """An instructor's grade of an essay (or an override of any answer); the attempt is rescored."""
-    from accounts import audit
-    from quizzes.services.attempts import QuizError  # not at the top: attempts imports this module
-
+    """An instructor's grade of an essay (see `takes_grade_by_hand`); the attempt is rescored."""
     attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=response.attempt_id)
     if attempt.status in (Attempt.Status.IN_PROGRESS, Attempt.Status.SUBMITTED):
         raise QuizError(_("The attempt is not scored yet."), status=409)
+    response = Response.objects.get(pk=response.pk)
+    if not takes_grade_by_hand(attempt, response):
+        raise QuizError({"points": [_("Only essays are graded by hand; the other answers are scored by their key.")]})
     if not Decimal("0") <= points <= response.max_points:
         raise QuizError({"points": [_("Give between 0 and %(max)s points.") % {"max": response.max_points}]})
-    response = Response.objects.get(pk=response.pk)
     response.points, response.comment = points, comment
     response.fraction = points / response.max_points if response.max_points else Decimal("0")
     response.graded_by, response.graded_at = actor, timezone.now()
     response.save(update_fields=["points", "comment", "fraction", "graded_by", "graded_at"])
     audit.record(actor=actor, action="quiz.response_graded", target=attempt,
                  changes={"response": response.pk, "points": str(points)})
-    _total(attempt, list(attempt.responses.all()))
+    store_total(attempt, list(attempt.responses.all()))
     return attempt
 
 

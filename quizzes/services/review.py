@@ -1,4 +1,4 @@
-"""Regrading, item statistics and the review policy of quizzes."""
+"""Regrading and the review policy of quizzes."""
 
 from decimal import Decimal
 
@@ -8,9 +8,9 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import Job, User
 from quizzes import scoring, snapshot
-from quizzes.models import Attempt, Choice, Question, Quiz, QuizStatistics, Response
-from quizzes.services.grading import _total, lock_enrollments
-from quizzes.statistics import item_statistics
+from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.services.grading import lock_enrollments, store_total
+from quizzes.services.queue import quiz_task
 
 REGRADE_CHUNK = 100
 
@@ -22,12 +22,10 @@ def request_regrade(*, actor: User, quiz: Quiz) -> Job:
     Finished attempts are scored again; open and waiting ones only take the new
     keys, so that they are scored with them.
     """
-    from quizzes.tasks import regrade_quiz
-
     total = quiz.attempts.count()
     job = Job.objects.create(owner=actor, kind="quiz.regrade", total=total, parameters={"quiz": quiz.pk})
     audit.record(actor=actor, action="quiz.regrade_requested", target=quiz, changes={"attempts": total})
-    transaction.on_commit(lambda: regrade_quiz.delay(job.pk), robust=True)
+    transaction.on_commit(lambda: quiz_task("regrade_quiz").delay(job.pk), robust=True)
     return job
 
 
@@ -75,42 +73,8 @@ def regrade_attempt(attempt: Attempt, current: dict[int, dict]) -> None:
         response.fraction, response.points, response.max_points = result.fraction, result.points, result.max_points
         response.feedback = result.feedback
     Response.objects.bulk_update(responses.values(), ["fraction", "points", "max_points", "feedback"])
-    attempt.status = Attempt.Status.SUBMITTED  # _total decides between scored and needs_grading again
-    _total(attempt, list(responses.values()))
-
-
-def compute_statistics(quiz: Quiz) -> QuizStatistics:
-    """Item statistics from every scored attempt (Moodle's facility and discrimination indices)."""
-    started = timezone.now()  # an attempt scored while this runs makes the result stale at once
-    attempts = {}
-    for attempt_id, score, question_id, points, max_points, answer in Response.objects.filter(
-        attempt__quiz=quiz, attempt__status=Attempt.Status.SCORED
-    ).values_list("attempt_id", "attempt__score", "question_id", "points", "max_points", "answer").iterator():
-        entry = attempts.setdefault(attempt_id, {"score": float(score), "items": {}})
-        entry["items"][question_id] = {"points": float(points), "max_points": float(max_points), "answer": answer,
-                                       "type": None}
-    types = dict(Question.objects.filter(bank_id=quiz.bank_id).values_list("pk", "type"))
-    # Learners answer with public ids; instructors know answers by their database ids.
-    database_ids = {(question_id, public_id): pk for pk, question_id, public_id in
-                    Choice.objects.filter(question__bank_id=quiz.bank_id).values_list("pk", "question_id", "public_id")}
-    for entry in attempts.values():
-        entry["items"].pop(None, None)  # questions deleted since: nothing to say about them
-        for question_id, item in entry["items"].items():
-            item["type"] = types.get(question_id)
-            if item["type"] in ("single", "multiple"):
-                item["answer"] = _by_database_id(item["answer"], question_id, database_ids)
-    stats, _created = QuizStatistics.objects.update_or_create(
-        quiz=quiz, defaults={"attempts": len(attempts), "questions": item_statistics(list(attempts.values())),
-                             "computed_at": started},
-    )
-    return stats
-
-
-def _by_database_id(answer, question_id: int, database_ids: dict):
-    def one(value):
-        return database_ids.get((question_id, value), value) if isinstance(value, int) else value
-
-    return [one(value) for value in answer] if isinstance(answer, list) else one(answer)
+    attempt.status = Attempt.Status.SUBMITTED  # store_total decides between scored and needs_grading again
+    store_total(attempt, list(responses.values()))
 
 
 def review_allowed(attempt: Attempt, now=None) -> bool:

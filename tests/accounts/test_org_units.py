@@ -75,3 +75,22 @@ def test_a_learner_cannot_list_units(learner):
 
 def test_anonymous_callers_get_401(api, province):
     assert api.get("/api/v1/org-units/").status_code == 401
+
+
+def test_people_moved_with_a_unit_are_enrolled_in_the_courses_assigned_above_its_new_place(admin_user, learner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses import services as course_services
+    from courses.models import Enrollment
+    from tests.courses.conftest import build_course
+
+    course = build_course(admin_user, code="SNV-01")
+    course_services.assign_course(actor=admin_user, course=course, org_unit=unit("SNV"),
+                                  due_date=timezone.localdate() + timedelta(days=30))
+    assert not Enrollment.objects.filter(user=learner, course=course).exists()
+    response = client_for(admin_user).patch(f"/api/v1/org-units/{unit('BABE').pk}/", {"parent": unit("SNV").pk})
+    assert response.status_code == 200, response.content
+    enrollment = Enrollment.objects.get(user=learner, course=course)
+    assert enrollment.due_date == timezone.localdate() + timedelta(days=30)

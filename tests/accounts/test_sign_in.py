@@ -1,8 +1,18 @@
 """Token sign-in and the throttle on failed sign-ins."""
 
+import math
+import os
 import re
+import runpy
+import time
+from datetime import timedelta
+from unittest import mock
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from tests.conftest import client_for
 from tests.factories import UserFactory
@@ -156,3 +166,86 @@ def test_the_authenticated_user_reads_like_the_orm_would_give_it(db):
     for field in User._meta.concrete_fields:
         assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
     assert user.date_joined.tzinfo is not None and auth.key == token.key
+
+
+def lock_out(api, username):
+    for _attempt in range(5):
+        token_request(api, username, "wrong")
+
+
+def test_a_refused_sign_in_says_when_to_try_again_in_retry_after(api, db, settings):
+    person("lan")
+    lock_out(api, "lan")
+    response = token_request(api, "lan", PASSWORD)
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= settings.SIGNIN_WINDOW_SECONDS
+
+
+def test_retry_after_counts_down_from_the_first_failure(api, db, settings):
+    person("lan")
+    start = time.time()
+    with mock.patch("accounts.signin.time.time", return_value=start):
+        lock_out(api, "lan")
+    with mock.patch("accounts.signin.time.time", return_value=start + 600):
+        response = token_request(api, "lan", PASSWORD)
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.SIGNIN_WINDOW_SECONDS - 600)
+    assert str(math.ceil((settings.SIGNIN_WINDOW_SECONDS - 600) / 60)) in response.json()["detail"]
+
+
+def signed_in_token(api, username) -> str:
+    token = token_request(api, username, PASSWORD).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return token
+
+
+def issued_hours_ago(token: str, hours: float) -> None:
+    Token.objects.filter(key=token).update(created=timezone.now() - timedelta(hours=hours))
+
+
+def test_a_token_expires_after_its_lifetime_with_a_clear_401(api, db, settings):
+    person("lan")
+    token = signed_in_token(api, "lan")
+    issued_hours_ago(token, settings.API_TOKEN_LIFETIME_HOURS - 0.1)
+    assert api.get("/api/v1/me/").status_code == 200
+    issued_hours_ago(token, settings.API_TOKEN_LIFETIME_HOURS + 0.1)
+    response = api.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "This token has expired. Sign in again for a new one."
+
+
+def test_signing_in_again_gives_a_new_token_once_the_old_one_has_expired(api, db, settings):
+    person("lan")
+    old = signed_in_token(api, "lan")
+    issued_hours_ago(old, settings.API_TOKEN_LIFETIME_HOURS + 1)
+    new = signed_in_token(api, "lan")
+    assert new != old
+    assert api.get("/api/v1/me/").status_code == 200
+
+
+def test_signing_in_again_gives_the_token_a_whole_lifetime(api, db, settings):
+    """One token per person, shared by their devices: signing in on another keeps the first working."""
+    person("lan")
+    token = signed_in_token(api, "lan")
+    issued_hours_ago(token, settings.API_TOKEN_LIFETIME_HOURS - 1)
+    assert signed_in_token(api, "lan") == token
+    assert Token.objects.get(key=token).created > timezone.now() - timedelta(hours=1)
+
+
+def test_a_token_is_checked_in_one_query(db, django_assert_num_queries):
+    from accounts.authentication import TokenAuthentication
+
+    token = Token.objects.create(user=UserFactory())
+    with django_assert_num_queries(1):
+        TokenAuthentication().authenticate_credentials(token.key)
+
+
+@pytest.mark.parametrize("hours", ["7", "0", "-24"])
+def test_a_token_lifetime_under_eight_hours_stops_start_up(monkeypatch, tmp_path, hours):
+    from django.conf import settings
+
+    # A copy of the environment, so that the settings' .env reading leaks nothing into this process.
+    monkeypatch.setattr(os, "environ", {**os.environ, "API_TOKEN_LIFETIME_HOURS": hours, "DEBUG": "true",
+                                        "VAR_DIR": str(tmp_path)})
+    with pytest.raises(ImproperlyConfigured, match="API_TOKEN_LIFETIME_HOURS"):
+        runpy.run_path(str(settings.BASE_DIR / "config" / "settings.py"))

@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher, PBKDF2PasswordHash
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from accounts import tables
+from accounts import uploads
 from accounts.models import AuditEntry, User
 from accounts.staff_import import StaffImportError, import_staff, parse_staff_file
 from courses import services as courses
@@ -398,7 +398,7 @@ def test_it_reports_every_bad_row_and_writes_nothing(admin_user, province):
 def test_it_lists_at_most_two_hundred_errors_and_counts_the_rest(admin_user, province):
     response = post(admin_user, csv_file(*(f"cb{n},,,,BK," for n in range(250))))
     errors = errors_of(response)
-    assert len(errors) == tables.MAX_ERRORS + 1
+    assert len(errors) == uploads.MAX_ERRORS + 1
     assert errors[-1] == (202, "… and 50 more errors.")
 
 

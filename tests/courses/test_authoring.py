@@ -83,7 +83,7 @@ def test_a_pdf_lesson_is_accepted(course, instructor):
         format="multipart",
     )
     assert response.status_code == 201, response.content
-    assert response.json()["file"].endswith(".pdf")
+    assert response.json()["file"].endswith(f"/api/v1/lessons/{response.json()['id']}/file/")
 
 
 def test_a_file_of_a_refused_type_is_a_400(course, instructor):

@@ -6,7 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from training import checkin, services
-from training.models import AttendanceRecord
+from training.models import AttendanceRecord, Session
 from tests.conftest import unit
 from tests.factories import UserFactory
 
@@ -73,6 +73,41 @@ def test_the_session_screen_shows_a_rotating_qr_to_its_instructors_only(session,
     assert f"/api/v1/sessions/{session.pk}/check-in-qr/" in html and 'http-equiv="refresh"' in html
     qr = signed_in(instructor).get(f"/api/v1/sessions/{session.pk}/check-in-qr/")
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
-    refused = signed_in(learner).get(f"/sessions/{session.pk}/screen/")
-    assert refused.status_code == 403
-    assert "Chỉ giảng viên của lớp học hoặc hội nghị này" in refused.content.decode()
+    assert signed_in(learner).get(f"/sessions/{session.pk}/screen/").status_code == 404
+
+
+def test_the_session_screen_does_not_tell_others_that_the_session_exists(session, learner, outsider):
+    other_instructor = UserFactory(roles=["instructor"], org_unit=unit("SNV"))
+    for person in (learner, outsider, other_instructor):
+        refused = signed_in(person).get(f"/sessions/{session.pk}/screen/")
+        missing = signed_in(person).get(f"/sessions/{session.pk + 1000}/screen/")
+        assert refused.status_code == missing.status_code == 404
+        assert session.event.title not in refused.content.decode()
+
+
+def test_a_check_in_after_the_session_ended_is_refused_on_the_page(session, learner):
+    now = timezone.now()
+    Session.objects.filter(pk=session.pk).update(starts_at=now - timedelta(hours=2), ends_at=now - timedelta(seconds=1))
+    response = signed_in(learner).post("/check-in/", {"code": code_for(session, timezone.now())})
+    assert response.status_code == 409
+    assert "Buổi này đã kết thúc lúc" in response.content.decode()
+    assert not AttendanceRecord.objects.exists()
+
+
+def test_a_check_in_before_it_opens_is_refused_on_the_page(session, learner, settings):
+    settings.CHECKIN_OPENS_BEFORE_MINUTES = 30
+    starts_at = timezone.now() + timedelta(minutes=31)
+    Session.objects.filter(pk=session.pk).update(starts_at=starts_at, ends_at=starts_at + timedelta(hours=1))
+    response = signed_in(learner).post("/check-in/", {"code": code_for(session, timezone.now())})
+    assert response.status_code == 409
+    assert "Buổi này mở điểm danh từ" in response.content.decode()
+    assert not AttendanceRecord.objects.exists()
+
+
+def test_the_page_keeps_what_an_instructor_recorded_and_says_so(session, learner):
+    instructor = session.event.instructors.first()
+    services.record_attendance(actor=instructor, session=session, records=[(learner.pk, "absent")])
+    response = signed_in(learner).post("/check-in/", {"code": code_for(session, timezone.now())})
+    assert response.status_code == 200
+    assert "Giảng viên đã ghi nhận việc tham dự của đồng chí" in response.content.decode()
+    assert AttendanceRecord.objects.get(session=session, user=learner).status == "absent"

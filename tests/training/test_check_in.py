@@ -1,6 +1,6 @@
 """Self check-in with the rotating QR code, and the kiosk."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from rest_framework.test import APIClient
@@ -112,12 +112,15 @@ def test_check_in_needs_a_code_and_a_signed_in_caller(rostered):
     assert APIClient().post("/api/v1/check-in/", {"code": "1.2.3"}).status_code == 401
 
 
-def test_self_check_in_keeps_what_an_instructor_recorded_but_corrects_absent(instructor, session, rostered, clock):
-    services.record_attendance(actor=instructor, session=session, records=[(rostered.pk, "excused")])
-    assert check_in(rostered, code_of(instructor, session)).json()["status"] == "excused"
-    services.record_attendance(actor=instructor, session=session, records=[(rostered.pk, "absent")])
+@pytest.mark.parametrize("recorded", ["absent", "excused", "late", "present"])
+def test_self_check_in_never_changes_what_an_instructor_recorded(instructor, session, rostered, clock, recorded):
+    services.record_attendance(actor=instructor, session=session, records=[(rostered.pk, recorded)])
     response = check_in(rostered, code_of(instructor, session))
-    assert response.status_code == 201 and response.json()["status"] == "present"
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["method"]) == (recorded, "manual")
+    record = AttendanceRecord.objects.get(session=session, user=rostered)
+    assert (record.status, record.method, record.recorded_by) == (recorded, "manual", instructor)
+    assert not AuditEntry.objects.filter(action="attendance.checked_in").exists()
 
 
 def test_the_session_screen_gets_the_code_as_an_svg_qr_code(instructor, session, clock):
@@ -126,6 +129,12 @@ def test_the_session_screen_gets_the_code_as_an_svg_qr_code(instructor, session,
     assert response["Content-Type"] == "image/svg+xml"
     assert response["Cache-Control"] == "no-store"
     assert b"<svg" in response.content and b"<path" in response.content
+
+
+def test_the_screen_gets_codes_outside_the_check_in_time_too(instructor, session, clock):
+    """The screen can be set up ahead of the session; the check-in itself is refused then."""
+    clock.at = session.starts_at - timedelta(days=1)
+    assert client_for(instructor).get(f"/api/v1/sessions/{session.pk}/check-in-code/").status_code == 200
 
 
 def test_only_its_instructors_see_the_code(instructor, other_instructor, session, rostered, hr_babe, outsider):
@@ -173,3 +182,81 @@ def test_only_its_instructors_run_a_kiosk(session, rostered, hr_babe, other_inst
     assert kiosk(hr_babe, session, rostered.employee_code).status_code == 403
     assert kiosk(other_instructor, session, rostered.employee_code).status_code == 404
     assert not AttendanceRecord.objects.exists()
+
+
+def test_a_kiosk_refuses_people_outside_the_check_in_time(instructor, session, rostered, clock):
+    clock.at = session.ends_at + timedelta(minutes=1)
+    response = kiosk(instructor, session, rostered.employee_code)
+    assert response.status_code == 409
+    assert "ended" in response.json()["detail"]
+    assert not AttendanceRecord.objects.exists()
+
+
+def test_a_kiosk_keeps_what_an_instructor_recorded(instructor, session, rostered, clock):
+    services.record_attendance(actor=instructor, session=session, records=[(rostered.pk, "absent")])
+    response = kiosk(instructor, session, rostered.employee_code)
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["method"]) == ("absent", "manual")
+
+
+# The check-in time ------------------------------------------------------------------
+
+
+def test_a_code_of_an_october_session_is_refused_in_december(instructor, learner, clock):
+    """The defect: a December check-in turned the instructor's "absent" of an October session into "late"."""
+    october = datetime(2026, 10, 5, 0, 30, tzinfo=UTC)  # 07:30 in Bắc Kạn
+    event = services.create_event(actor=instructor, kind="class", title="Lớp CCHC tháng 10",
+                                  starts_on=october.date(), ends_on=october.date())
+    session = services.add_session(actor=instructor, event=event, title="Chuyên đề 1", starts_at=october,
+                                   ends_at=october + timedelta(hours=3, minutes=30))
+    absentee = UserFactory(org_unit=unit("BABE"))
+    services.add_to_roster(actor=instructor, event=event, user_ids=[learner.pk, absentee.pk])
+    services.record_attendance(actor=instructor, session=session, records=[(absentee.pk, "absent")])
+
+    clock.at = datetime(2026, 12, 14, 2, 0, tzinfo=UTC)
+    code = code_of(instructor, session)
+    refused = check_in(learner, code)
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": "This session ended at 11:00 05/10/2026, so check-in is closed: "
+                                        "only its instructors can record attendance now."}
+    assert not AttendanceRecord.objects.filter(user=learner).exists()
+    kept = check_in(absentee, code)
+    assert kept.status_code == 200 and kept.json()["status"] == "absent"
+    assert AttendanceRecord.objects.get(user=absentee).status == "absent"
+
+
+def test_check_in_opens_a_configurable_time_before_the_session(instructor, session, rostered, clock, settings):
+    settings.CHECKIN_OPENS_BEFORE_MINUTES = 30
+    clock.at = session.starts_at - timedelta(minutes=30, seconds=1)
+    early = check_in(rostered, code_of(instructor, session))
+    assert early.status_code == 409
+    assert early.json() == {"detail": "Check-in to this session opens at 07:30 12/11/2026."}
+    assert not AttendanceRecord.objects.exists()
+    clock.advance(1)
+    opened = check_in(rostered, code_of(instructor, session))
+    assert opened.status_code == 201 and opened.json()["status"] == "present"
+
+
+def test_check_in_may_open_earlier_when_so_configured(instructor, session, rostered, clock, settings):
+    settings.CHECKIN_OPENS_BEFORE_MINUTES = 60
+    clock.at = session.starts_at - timedelta(minutes=45)
+    assert check_in(rostered, code_of(instructor, session)).status_code == 201
+
+
+def test_check_in_closes_when_the_session_ends(instructor, session, conference, rostered, clock):
+    punctual = UserFactory(org_unit=unit("BABE"))
+    services.add_to_roster(actor=instructor, event=conference, user_ids=[punctual.pk])
+    clock.at = session.ends_at
+    last_moment = check_in(punctual, code_of(instructor, session))
+    assert last_moment.status_code == 201 and last_moment.json()["status"] == "late"
+    clock.advance(1)
+    closed = check_in(rostered, code_of(instructor, session))
+    assert closed.status_code == 409 and "ended" in closed.json()["detail"]
+    assert not AttendanceRecord.objects.filter(user=rostered).exists()
+
+
+def test_checking_in_again_after_the_session_ended_returns_the_same_record(instructor, session, rostered, clock):
+    first = check_in(rostered, code_of(instructor, session))
+    clock.at = session.ends_at + timedelta(seconds=5)  # the phone sends its check-in again
+    again = check_in(rostered, code_of(instructor, session))
+    assert again.status_code == 200 and again.json() == first.json()

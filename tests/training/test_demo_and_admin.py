@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts import demo as accounts_demo
+from accounts.models import AuditEntry
 from courses.models import Enrollment
 from training import demo, services
 from training.models import AttendanceRecord, Event, RosterEntry
@@ -91,13 +92,17 @@ def test_an_instructor_plans_a_class_with_sessions_in_the_admin(instructor):
         "kind": "class", "title": "Lớp CCHC", "starts_on": "2026-10-05", "ends_on": "2026-10-06",
         "attendance_percent": "80", "instructors": [], "courses": [],
         "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "0",
-        "sessions-0-title": "Buổi 1", "sessions-0-starts_at_0": "05/10/2026", "sessions-0-starts_at_1": "07:30",
-        "sessions-0-ends_at_0": "05/10/2026", "sessions-0-ends_at_1": "11:00",
+        # ISO dates, as the admin's calendar writes them ("05/10/2026" would be read as 10 May).
+        "sessions-0-title": "Buổi 1", "sessions-0-starts_at_0": "2026-10-05", "sessions-0-starts_at_1": "07:30",
+        "sessions-0-ends_at_0": "2026-10-05", "sessions-0-ends_at_1": "11:00",
     })
     assert added.status_code == 302, added.content[:3000]
     event = Event.objects.get()
     assert event.created_by == instructor and list(event.instructors.all()) == [instructor]
     assert event.sessions.count() == 1
+    # Made by the services, as through the API.
+    assert set(AuditEntry.objects.filter(actor=instructor).values_list("action", flat=True)) == {
+        "event.created", "session.created"}
 
 
 def test_the_personal_data_download_lists_attendance(filled, learner):

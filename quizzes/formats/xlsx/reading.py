@@ -1,14 +1,18 @@
-"""Reading the template: `parse`, and the readers of a row's answers by type."""
+"""Reading the template: `parse`, and the readers of a row's answers by type.
 
-import io
+The workbook is read by `accounts.uploads.workbook`, within the limits every
+upload has, and at most `QUESTION_IMPORT_MAX_ROWS` questions.
+"""
+
 import re
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
 
-import openpyxl
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from accounts.uploads import UploadError, formula_message, workbook
 from quizzes.formats import TEXT_FORMATS, FormatError, ParsedAnswer, ParsedQuestion
 from quizzes.formats.xlsx.layout import (
     HEAD_COLUMNS,
@@ -62,12 +66,12 @@ def parse(data: bytes) -> list[ParsedQuestion]:
     rows = _read_rows(data)
     if not rows:
         raise FormatError([{"line": 1, "message": _("The sheet is empty: download the template and fill it in.")}])
-    header_line, header = rows[0]
-    columns = _columns(header_line, header)
+    header, *records = rows
+    columns = _columns(header.line, header.values)
     questions, errors = [], []
-    headers = {key: _cell_text(header[index]) for index, key in columns.items()}
-    for line, values in rows[1:]:
-        row = _Row(line, {key: values[index] for index, key in columns.items() if index < len(values)}, headers)
+    headers = {key: _cell_text(header.values[index]) for index, key in columns.items()}
+    for record in records:
+        row = _row(record, columns, headers)
         if not any(row.text(key) for key in row.cells):
             continue  # only columns this reader ignores, such as a pre-numbered "STT"
         try:
@@ -81,28 +85,33 @@ def parse(data: bytes) -> list[ParsedQuestion]:
     return questions
 
 
-def _read_rows(data: bytes) -> list[tuple[int, tuple]]:
-    """The non-blank rows of the question sheet, with their row numbers."""
+def _read_rows(data: bytes) -> list[workbook.SheetRow]:
+    """The non-blank rows of the question sheet, with their row numbers, read within the limits of every upload."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise _file_error(_("This is an old Excel (.xls) file: open it in Excel and save it as .xlsx."))
     if not data.startswith(b"PK"):
         raise _file_error(_("This is not an XLSX file: download the template and fill it in."))
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        # openpyxl raises many kinds of error on a damaged or foreign ZIP file.
-        raise _file_error(_("This XLSX file is damaged and cannot be read.")) from None
-    try:
-        sheets = [sheet for sheet in workbook.worksheets if sheet.title != INSTRUCTIONS_SHEET] or workbook.worksheets
-        sheet = workbook[SHEET] if SHEET in workbook.sheetnames else sheets[0]
-        # Some programs write a wrong sheet size; trusting it would drop rows.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
-        return [(line, values) for line, values in enumerate(rows, 1) if any(_cell_text(v) for v in values)]
-    except Exception:
-        raise _file_error(_("This XLSX file is damaged and cannot be read.")) from None
-    finally:
-        workbook.close()
+        return workbook.read_sheet(
+            data, max_rows=settings.QUESTION_IMPORT_MAX_ROWS, choose_sheet=_question_sheet,
+            too_many_rows=_("The file has more than %(limit)d questions. Split it into smaller files."),
+            not_a_workbook=_("This XLSX file is damaged and cannot be read."),
+        )
+    except UploadError as error:
+        raise FormatError(error.errors) from None
+
+
+def _row(record: workbook.SheetRow, columns: dict[int, str], headers: dict) -> "_Row":
+    values, uncalculated = record.values, record.uncalculated
+    cells = {key: values[index] for index, key in columns.items() if index < len(values)}
+    formulas = {key: uncalculated[index] for index, key in columns.items() if index in uncalculated}
+    return _Row(record.line, cells, headers, formulas)
+
+
+def _question_sheet(book):
+    if SHEET in book.sheetnames:
+        return book[SHEET]
+    return ([sheet for sheet in book.worksheets if sheet.title != INSTRUCTIONS_SHEET] or book.worksheets)[0]
 
 
 def _file_error(message: str) -> FormatError:
@@ -158,14 +167,17 @@ def _cell_text(value) -> str:
 class _Row:
     """One row of the sheet, read into a question; every problem is kept with its column."""
 
-    def __init__(self, line: int, cells: dict, headers: dict):
+    def __init__(self, line: int, cells: dict, headers: dict, uncalculated: dict):
         self.line, self.cells, self.headers = line, cells, headers
+        self.uncalculated = uncalculated  # column key -> a formula whose value was never calculated
         self.problems: list[dict] = []
 
     def text(self, key: str) -> str:
         return _cell_text(self.cells.get(key))
 
     def problem(self, key: str, message: str) -> None:
+        if key in self.uncalculated:
+            message = formula_message(self.uncalculated[key])
         column = self.headers.get(key) or _LABELS.get(key) or key.partition(":")[2]
         self.problems.append({"line": self.line, "column": column, "message": _("Column “%(column)s”: %(problem)s")
                               % {"column": column, "problem": message}})

@@ -1,4 +1,4 @@
-"""Renderers that only name a file format, so that `?format=gift` (or csv, xlsx...) reaches the view.
+"""Renderers that only name a file format, so that `?format=gift` (or aiken, xlsx) reaches the view.
 
 DRF reads a `format` query parameter as a request for a renderer of that format
 and answers 404 when the view has none. Views that return files themselves list
@@ -26,7 +26,3 @@ class AikenRenderer(FileRenderer):
 class XlsxRenderer(FileRenderer):
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     format = "xlsx"
-
-
-class CsvRenderer(FileRenderer):
-    media_type, format = "text/csv", "csv"

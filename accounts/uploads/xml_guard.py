@@ -1,0 +1,180 @@
+"""A watch over every XML part of a workbook, fed each chunk before openpyxl's parser gets it.
+
+openpyxl builds in memory whatever a part holds: a text node of a gigabyte, a
+row of a million cells, a million formatting records in `styles.xml`, entities
+that expand a kilobyte into gigabytes. `PartGuard` parses the same bytes with
+expat, keeping nothing but counters, and raises `UploadError` as soon as a
+part goes past what a spreadsheet program writes or what the import accepts,
+so that openpyxl never holds more than one chunk beyond a limit.
+
+It also notes the formulas of each row (`formulas`), which openpyxl does not
+report when it reads the values Excel calculated.
+"""
+
+from dataclasses import dataclass
+from xml.parsers import expat
+
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from openpyxl.utils.cell import column_index_from_string
+
+from accounts.uploads import UploadError, error, file_error
+
+# Bytes between two start tags: a cell's text (32,767 characters in Excel, at
+# most six bytes each once escaped) with its end tags.
+TEXT_BYTES_LIMIT = 256 * 1024
+ROW_CELLS_LIMIT = 16_384  # the most columns an Excel sheet has
+# Parts that openpyxl reads whole into objects (styles, the workbook, the
+# relationships) cost it about 30 µs and 700 bytes per element.
+WHOLE_PART_ELEMENTS = 100_000
+FORMULA_SHOWN = 60  # characters of a formula quoted in a message
+# Formulas noted but not yet taken: openpyxl reads 16 KB ahead of the row it
+# returns, which holds a few thousand cells at most. A part read to its end
+# before its rows (openpyxl does so to find a sheet's size) keeps no more.
+PENDING_FORMULAS = 10_000
+# How an XML part may begin, after any spaces: a tag, or a byte-order mark.
+XML_STARTS = (b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00<")
+
+
+@dataclass
+class WorkbookLimits:
+    """What one upload may hold, and how many elements all its parts have used so far."""
+
+    max_rows: int
+    too_many_rows: str  # a message with %(limit)d
+    max_elements: int
+    elements: int = 0
+
+
+class PartGuard:
+    """Counters over one reading of one part; `check` takes each chunk before openpyxl does.
+
+    The expat handlers are kept to start tags (elements are counted, rows and
+    cells followed) and to the text of formulas: a handler call for every
+    text would cost more than the check is worth.
+    """
+
+    def __init__(self, limits: WorkbookLimits):
+        self.limits = limits
+        self.binary = None  # known from the part's first bytes other than spaces
+        self.part_element_limit = None
+        self.elements = self.counted = self.read = self.last_start = 0
+        self.rows = self.filled_rows = self.line = 0
+        self.row_cells = self.cells_since_ref = 0
+        self.last_ref, self.row_filled = None, False
+        self.formula = None  # (the row's formulas, the column) while a formula's text is read
+        self.formulas: dict[int, dict[int, str]] = {}  # line -> column -> "=formula"
+        self.pending_formulas = 0
+        self.parser = expat.ParserCreate()
+        self.parser.buffer_text = True
+        self.parser.StartElementHandler = self._start
+        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.handlers = {"row": self._row, "c": self._cell, "v": self._value, "is": self._value,
+                         "f": self._formula}
+
+    def read_whole(self) -> None:
+        """The part is read whole, not streamed: openpyxl keeps all of it in memory."""
+        self.part_element_limit = WHOLE_PART_ELEMENTS
+
+    def check(self, chunk: bytes) -> None:
+        """Parse the next chunk of the part; an empty chunk ends it.
+
+        A part that is not XML (a picture of a chart sheet) is left alone: its
+        size is bounded by the archive, and openpyxl would not parse it.
+        """
+        if self.binary is None and (start := chunk.lstrip(b" \t\r\n")):
+            self.binary = not start.startswith(XML_STARTS)
+        if self.binary:
+            return
+        self.parser.Parse(chunk, not chunk)
+        self.read += len(chunk)
+        self._check_text(self.read)
+        self.limits.elements += self.elements - self.counted
+        self.counted = self.elements
+        if self.limits.elements > self.limits.max_elements:
+            raise file_error(_("This XLSX file holds more than %(limit)s cells and other XML elements, the most "
+                               "accepted. Split it into smaller files.")
+                             % {"limit": number_format(self.limits.max_elements, force_grouping=True)})
+        if self.part_element_limit and self.elements > self.part_element_limit:
+            raise file_error(_("This XLSX file holds more than %(limit)s formatting records or other elements "
+                               "outside its sheets, far more than a list needs. Copy the data into a new workbook "
+                               "and import that.")
+                             % {"limit": number_format(self.part_element_limit, force_grouping=True)})
+
+    def take_formulas(self, line: int) -> dict[int, str]:
+        """The formulas of a row that openpyxl has returned, by column (1 for A)."""
+        formulas = self.formulas.pop(line, {})
+        self.pending_formulas -= len(formulas)
+        return formulas
+
+    def _start(self, name: str, attributes: dict) -> None:
+        self.elements += 1
+        position = self.parser.CurrentByteIndex
+        self._check_text(position)
+        self.last_start = position
+        if self.formula:
+            self.formula = self.parser.CharacterDataHandler = None
+        handler = self.handlers.get(name[name.find(":") + 1:])
+        if handler:
+            handler(attributes)
+
+    def _check_text(self, position: int) -> None:
+        if position - self.last_start > TEXT_BYTES_LIMIT:
+            raise UploadError([error(max(self.line, 1), _(
+                "A cell of this row holds more than %(size)s of text, far more than a spreadsheet cell holds.")
+                % {"size": filesizeformat(TEXT_BYTES_LIMIT)})])
+
+    def _row(self, attributes: dict) -> None:
+        # As openpyxl numbers rows: by their `r`, else one after the last.
+        self.line = int(attributes["r"]) if "r" in attributes else self.line + 1
+        self.rows += 1
+        self.row_cells = self.cells_since_ref = 0
+        self.last_ref, self.row_filled = None, False
+        limit = 2 * self.limits.max_rows + 1
+        if self.rows > limit:
+            raise UploadError([error(self.line, _(
+                "The sheet has more than %(limit)s rows, counting empty rows that keep a format. Delete the rows "
+                "below your data and import it again.") % {"limit": number_format(limit, force_grouping=True)})])
+
+    def _cell(self, attributes: dict) -> None:
+        self.row_cells += 1
+        if self.row_cells > ROW_CELLS_LIMIT:
+            raise UploadError([error(self.line, _("This row has more than %(limit)s cells, the most a spreadsheet "
+                                                  "row has.") % {"limit": number_format(ROW_CELLS_LIMIT,
+                                                                                        force_grouping=True)})])
+        reference = attributes.get("r")
+        if reference:
+            self.last_ref, self.cells_since_ref = reference, 0
+        else:
+            self.cells_since_ref += 1
+
+    def _value(self, attributes: dict) -> None:
+        # A row with a value element counts, even an empty one: the guard only bounds what openpyxl reads.
+        if self.line and not self.row_filled:
+            self.row_filled = True
+            self.filled_rows += 1
+            if self.filled_rows > self.limits.max_rows + 1:  # the header, then the rows
+                raise UploadError([error(self.line, self.limits.too_many_rows % {"limit": self.limits.max_rows})])
+
+    def _formula(self, attributes: dict) -> None:
+        if not self.line or self.pending_formulas >= PENDING_FORMULAS:
+            return
+        self.formula = (self.formulas.setdefault(self.line, {}), self._column())
+        self.formula[0][self.formula[1]] = "="
+        self.pending_formulas += 1
+        self.parser.CharacterDataHandler = self._formula_text
+
+    def _formula_text(self, text: str) -> None:
+        formulas, column = self.formula
+        formulas[column] = (formulas[column] + text)[:FORMULA_SHOWN]
+
+    def _column(self) -> int:
+        """The current cell's column, as openpyxl finds it: from its `r`, else one after the last cell's."""
+        base = column_index_from_string(self.last_ref.rstrip("0123456789")) if self.last_ref else 0
+        return base + self.cells_since_ref
+
+    def _doctype(self, *args) -> None:
+        # Entities can only be declared in a DOCTYPE; Excel never writes one.
+        raise file_error(_("This XLSX file declares XML entities, which spreadsheet programs never do: it cannot "
+                           "be read."))

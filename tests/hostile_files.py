@@ -1,0 +1,141 @@
+"""Hostile XLSX files, built small: their XML is streamed into the ZIP, so a gigabyte of it takes a megabyte.
+
+Used by the upload tests of every import and by `bench/upload_bomb.py`. Each
+builder returns the bytes of a workbook that openpyxl opens: the parts of a
+real workbook, with its first sheet (and any part named) replaced. Sheets are
+written as programs write them: inline strings, no `<dimension>`.
+"""
+
+import io
+import struct
+import zipfile
+from collections.abc import Iterable
+
+import openpyxl
+
+SHEET = "xl/worksheets/sheet1.xml"
+STYLES = "xl/styles.xml"
+SHEET_START = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+SHEET_END = b"</sheetData></worksheet>"
+STYLES_START = b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+MIB = 1 << 20
+
+
+def row(*texts: str) -> bytes:
+    return b"<row>" + b"".join(b'<c t="inlineStr"><is><t>' + text.encode() + b"</t></is></c>" for text in texts) \
+        + b"</row>"
+
+
+def workbook(sheet: Iterable[bytes], **parts: Iterable[bytes]) -> bytes:
+    """A real workbook whose first sheet is `sheet`, given in pieces; `parts` (`styles=...`) replace others."""
+    base = io.BytesIO()
+    openpyxl.Workbook().save(base)
+    replaced = {SHEET: sheet} | {f"xl/{name}.xml": pieces for name, pieces in parts.items()}
+    output = io.BytesIO()
+    with zipfile.ZipFile(base) as original, \
+            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for info in original.infolist():
+            with archive.open(info.filename, "w", force_zip64=True) as stream:
+                for piece in replaced.get(info.filename, [original.read(info)]):
+                    stream.write(piece)
+    return output.getvalue()
+
+
+def sheet(*rows: bytes) -> list[bytes]:
+    return [SHEET_START, *rows, SHEET_END]
+
+
+def repeated(piece: bytes, size: int) -> Iterable[bytes]:
+    """`piece` repeated to about `size` bytes, a megabyte at a time."""
+    block = piece * max(1, MIB // len(piece))
+    for _ in range(max(1, size // len(block))):
+        yield block
+
+
+def huge_cell(header: list[str], size: int) -> bytes:
+    """A header, then one cell holding `size` bytes of text, as the review's 1 GiB string."""
+    return workbook([SHEET_START, row(*header), b'<row><c t="inlineStr"><is><t>', *repeated(b"x", size),
+                     b"</t></is></c></row>", SHEET_END])
+
+
+def long_cell(header: list[str], characters: int) -> bytes:
+    """A header, then one cell of text that hardly compresses: only the cell's length is wrong."""
+    text = "".join(chr(0x4E00 + (index * 7919) % 20_000) for index in range(characters))
+    return workbook(sheet(row(*header), row(text)))
+
+
+def many_rows(header: list[str], count: int, cells: list[str]) -> bytes:
+    """A header and `count` identical rows."""
+    line = row(*cells)
+    return workbook([SHEET_START, row(*header), *repeated(line, count * len(line)), SHEET_END])
+
+
+def numbered_rows(header: list[str], count: int, cells) -> bytes:
+    """A header and `count` rows, `cells(n)` being the n-th: different rows, compressed as real ones are."""
+    def rows():
+        for start in range(0, count, 10_000):
+            yield b"".join(row(*cells(number)) for number in range(start, min(count, start + 10_000)))
+    return workbook([SHEET_START, row(*header), *rows(), SHEET_END])
+
+
+def wide_row(header: list[str], cells: int) -> bytes:
+    return workbook(sheet(row(*header), b"<row>" + b"<c><v>1</v></c>" * cells + b"</row>"))
+
+
+def many_parts(header: list[str], count: int) -> bytes:
+    data = workbook(sheet(row(*header), row("x")))
+    output = io.BytesIO(data)
+    with zipfile.ZipFile(output, "a") as archive:
+        for number in range(count):
+            archive.writestr(f"xl/media/image{number}.png", b"")
+    return output.getvalue()
+
+
+def squeezed(header: list[str], size: int) -> bytes:
+    """A sheet padded with spaces (XML allows them between rows): compressed far more than any real sheet."""
+    return workbook([SHEET_START, row(*header), *repeated(b" ", size), row("x"), SHEET_END])
+
+
+def entity_bomb(header: list[str]) -> bytes:
+    """A billion laughs: ten entities, each ten times the one before, in a cell."""
+    entities = b'<!ENTITY lol0 "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (level, b"&lol%d;" % (level - 1) * 10) for level in range(1, 10))
+    start = SHEET_START.replace(b"?>\n", b"?>\n<!DOCTYPE worksheet [" + entities + b"]>\n", 1)
+    return workbook([start, row(*header), row("&lol9;"), SHEET_END])
+
+
+def many_styles(header: list[str], count: int) -> bytes:
+    """Formatting records by the hundred thousand, which openpyxl reads whole into objects."""
+    def records():
+        for start in range(0, count, 10_000):
+            yield b"".join(b'<xf numFmtId="%d" fontId="%d" fillId="0" borderId="0"/>' % (number % 164, number)
+                           for number in range(start, min(count, start + 10_000)))
+    return workbook(sheet(row(*header), row("x")),
+                    styles=[STYLES_START, b'<cellXfs count="%d">' % count, *records(), b"</cellXfs></styleSheet>"])
+
+
+def understated_styles(header: list[str], size: int) -> bytes:
+    """Styles that unpack to `size` bytes while the archive's central directory says they take one kilobyte."""
+    data = workbook(sheet(row(*header), row("x")),
+                    styles=[STYLES_START, *repeated(b" ", size), b"</styleSheet>"])
+    return understated(data, STYLES, 1024)
+
+
+def understated(data: bytes, name: str, declared: int) -> bytes:
+    """The workbook with its central directory saying that part `name` unpacks to `declared` bytes only."""
+    data = bytearray(data)
+    header = data.rfind(name.encode()) - 46  # the central directory comes last; a name follows its header
+    assert data[header:header + 4] == b"PK\x01\x02"
+    struct.pack_into("<I", data, header + 24, declared)  # the header's uncompressed size
+    return bytes(data)
+
+
+def formulas(header: list[str], cells: list) -> bytes:
+    """A workbook written by a program: its formulas were never calculated, so no value is stored."""
+    book = openpyxl.Workbook()
+    book.active.append(header)
+    book.active.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
