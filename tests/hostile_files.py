@@ -139,3 +139,28 @@ def formulas(header: list[str], cells: list) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def refused_workbooks(header: list[str], cells, *, row_limit: int, limit_words: str) -> list[tuple]:
+    """What every import of an XLSX refuses, as `(id, build, line, words)`: the line and words of its one error.
+
+    `cells(number)` gives the cells of a good data row; `limit_words` is how the
+    import's row limit is named in its error.
+    """
+    return [
+        ("huge-string", lambda: huge_cell(header, 100 * MIB), 1, "unpacks to more than 64.0"),
+        ("1.5-million-rows", lambda: many_rows(header, 1_500_000, cells(1)), 1, "unpacks to more than 64.0"),
+        ("rows-past-the-limit", lambda: numbered_rows(header, row_limit + 10_000, cells), row_limit + 2, limit_words),
+        ("too-many-parts", lambda: many_parts(header, 1001), 1, "more than 1000 parts"),
+        ("ratio", lambda: squeezed(header, 20 * MIB), 1, "compressed more than 100 times"),
+        ("long-cell", lambda: long_cell(header, 200_000), 2, "more than 256.0"),
+        ("wide-row", lambda: wide_row(header, 20_000), 2, "more than 16,384 cells"),
+        ("billion-laughs", lambda: entity_bomb(header), 1, "declares XML entities"),
+        ("styles", lambda: many_styles(header, 150_000), 1, "more than 100,000 formatting records"),
+    ]
+
+
+def refusal(response) -> list[tuple[int, str]]:
+    """The (line, message) of each error of an import's 400."""
+    assert response.status_code == 400, response.content
+    return [(error["line"], error["message"]) for error in response.json()["errors"]]
