@@ -5,11 +5,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, uploads
 from accounts.models import User
 from courses.content import clean_html
 from courses.models import Course
@@ -62,7 +61,7 @@ def create_bank(*, actor: User, name: str, course: Course) -> QuestionBank:
 def import_questions(*, actor: User, bank: QuestionBank, data: bytes, file_format: str, filename: str = "") -> int:
     """Read a file and add all its questions to the bank, or none. Raises FormatError."""
     if file_format not in READERS:
-        raise FormatError([{"line": 0, "message": _("Unknown format: %(format)s") % {"format": file_format}}])
+        raise FormatError([{"line": 1, "message": _("Unknown format: %(format)s") % {"format": file_format}}])
     _check_file(data, file_format)
     parsed = import_string(READERS[file_format])(data)
     if not parsed:
@@ -76,13 +75,12 @@ def import_questions(*, actor: User, bank: QuestionBank, data: bytes, file_forma
 
 
 def _check_file(data: bytes, file_format: str) -> None:
-    """Problems of the whole file, told before a reader tries it."""
+    """Problems of the whole file, told (at its first line, as every import does) before a reader tries it."""
     if len(data) > settings.QUESTION_IMPORT_MAX_BYTES:
-        raise FormatError([{"line": 0, "message": _("The file is too large: the largest file accepted is %(size)s.")
-                                                  % {"size": filesizeformat(settings.QUESTION_IMPORT_MAX_BYTES)}}])
+        raise FormatError([{"line": 1, "message": uploads.too_large_message(settings.QUESTION_IMPORT_MAX_BYTES)}])
     if file_format != "xlsx" and data.startswith(_SPREADSHEET_SIGNATURES):
         # The text readers would call a workbook "not UTF-8", which would send people the wrong way.
-        raise FormatError([{"line": 0, "message": _("This is an Excel file, not a text file: choose the XLSX "
+        raise FormatError([{"line": 1, "message": _("This is an Excel file, not a text file: choose the XLSX "
                                                     "format.")}])
 
 
