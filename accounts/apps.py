@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -17,3 +19,5 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Runs after every app's permissions exist (post_migrate of the last app).
         post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")
+        # Registers the tasks, which services look up by name (accounts.queue).
+        import_module("accounts.tasks")

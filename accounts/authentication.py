@@ -6,9 +6,9 @@ than running it. This does the same with one fixed statement that joins the
 token to its user, read through `raw()` so that every backend's converters apply,
 and that tells at the same time whether the token has expired.
 
-A person has one token, shared by the devices they sign in on. Each sign-in
-gives it a whole lifetime again (a new key once it has expired); signing out
-deletes it everywhere.
+A person has one token, shared by the devices they sign in on. A sign-in gives
+the same key while more than half its lifetime is left, and a new one after
+that (the old key then stops working); signing out deletes it everywhere.
 """
 
 from datetime import timedelta
@@ -39,13 +39,14 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
 @transaction.atomic
 def issue_token(*, user: User) -> Token:
-    """The person's token, good for a whole lifetime from now."""
-    Token.objects.filter(user=user, created__lte=_expiry_cutoff()).delete()
-    token, created = Token.objects.get_or_create(user=user)
-    if not created:
-        token.created = timezone.now()
-        Token.objects.filter(pk=token.pk).update(created=token.created)
-    return token
+    """The person's token while more than half its lifetime is left; else a new key, good for a whole lifetime.
+
+    A sign-in never makes a key live longer: a key someone copied dies one
+    lifetime after it was issued, however often its owner signs in.
+    """
+    renew_after = timezone.now() - timedelta(hours=settings.API_TOKEN_LIFETIME_HOURS / 2)
+    Token.objects.filter(user=user, created__lte=renew_after).delete()
+    return Token.objects.get_or_create(user=user)[0]
 
 
 def _expiry_cutoff():

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from accounts.invitations import PLATFORM_NAME
 from accounts.models import User
+from accounts.queue import task
 
 SALT = "accounts.email_confirmation"
 logger = logging.getLogger(__name__)
@@ -54,8 +55,7 @@ def addresses_changed(changes: list[tuple[User, str]]) -> None:
         # Their invitation goes to the corrected one, and no confirmation is asked
         # (they could not sign in to give it).
         person.email_confirmed = not person.email or not person.has_usable_password()
-    from accounts.tasks import send_address_change_mails
-
+    send_address_change_mails = task("accounts.tasks.send_address_change_mails")
     pairs = [(person.pk, old) for person, old in changes]
     for start in range(0, len(pairs), MAILS_PER_TASK):
         transaction.on_commit(partial(send_address_change_mails.delay, pairs[start:start + MAILS_PER_TASK]))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import audit, email_confirmation
 from accounts.models import OrgUnit, User
+from accounts.queue import task
 from accounts.roles import ROLES, STAFF_ROLES
 
 UNCHANGED = object()
@@ -104,9 +105,7 @@ def create_user(
     if org_unit is not None:
         people_placed([user.pk])
     if user.invitation_pending:
-        from accounts.tasks import send_invitations
-
-        transaction.on_commit(lambda: send_invitations.delay([user.pk]))
+        transaction.on_commit(lambda: task("accounts.tasks.send_invitations").delay([user.pk]))
     return user
 
 

@@ -62,10 +62,6 @@ def retry_after(username: str, address: str | None) -> int | None:
     return max(1, math.ceil(max(waits))) if waits else None
 
 
-def is_throttled(username: str, address: str | None) -> bool:
-    return retry_after(username, address) is not None
-
-
 def record_failure(username: str, address: str | None) -> None:
     window = settings.SIGNIN_WINDOW_SECONDS
     for key, _limit in _keys(username, address):

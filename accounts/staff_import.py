@@ -296,7 +296,8 @@ def _units_by_code(codes: set[str]) -> dict[str, OrgUnit]:
 
 def _people_by_username(usernames: list[str]) -> dict[str, User]:
     people = User.objects.select_related("org_unit").only(
-        "username", "is_superuser", "org_unit__path", "email_confirmed", *PERSON_COLUMNS
+        # The password tells whether a changed address needs confirming (accounts.email_confirmation).
+        "username", "is_superuser", "org_unit__path", "email_confirmed", "password", *PERSON_COLUMNS
     )
     return {person.username: person for chunk in _chunks(usernames) for person in people.filter(username__in=chunk)}
 

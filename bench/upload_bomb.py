@@ -52,7 +52,7 @@ def question(number: int) -> list[str]:
 @dataclass(frozen=True)
 class Case:
     name: str
-    target: str  # staff, questions (XLSX), gift or roster
+    target: str  # staff, questions (XLSX), gift, aiken or roster
     build: Callable[[], bytes]
     accepted: bool = False  # a file the import takes, read without being imported
 
@@ -76,6 +76,26 @@ CASES = [
     Case("csv-200k-rows", "staff", lambda: csv_bytes(STAFF, map(person, range(200_000)))),
     Case("csv-one-19MB-line", "roster", lambda: ",".join(ROSTER).encode() + b"\n" + b"x," * (19 * MIB // 2)),
     Case("gift-with-a-NUL", "gift", lambda: "Câu 1? {T}\n\n".encode() * 100_000 + b"Cau\x00 2? {F}\n"),
+    Case("row-width-5k-rows-at-XFD", "staff", lambda: hostile.far_cells(STAFF, 5_000)),
+    Case("row-width-5k-rows-at-XFD", "questions", lambda: hostile.far_cells(QUESTIONS, 5_000)),
+    Case("row-width-5k-rows-at-XFD", "roster", lambda: hostile.far_cells(ROSTER, 5_000)),
+    Case("row-width-50k-empty-at-XFD", "staff", lambda: hostile.far_cells(STAFF, 50_000, value=False)),
+    Case("row-jump-to-20M", "staff", lambda: hostile.row_jump(STAFF, 20_000_000, person(1))),
+    Case("row-jump-to-20M", "questions", lambda: hostile.row_jump(QUESTIONS, 20_000_000, question(1))),
+    Case("row-jump-to-20M", "roster", lambda: hostile.row_jump(ROSTER, 20_000_000, roster_entry(1))),
+    Case("row-jump-to-100k", "staff", lambda: hostile.row_jump(STAFF, 100_000, person(1))),
+    Case("gift-500k-questions-3MB", "gift", lambda: b"a{T}\n\n" * 500_000),
+    Case("gift-1.7M-questions-10MB", "gift", lambda: b"a{T}\n\n" * (10 * MIB // 6)),
+    Case("aiken-550k-questions-10MB", "aiken", lambda: b"a\nA.b\nB.c\nANSWER:A\n" * (10 * MIB // 19)),
+    Case("gift-10M-blank-lines", "gift", lambda: b"\n" * (10 * MIB)),
+    Case("aiken-10M-blank-lines", "aiken", lambda: b"\n" * (10 * MIB)),
+    Case("wrong-header-50k-rows", "staff", lambda: hostile.numbered_rows(["?", *STAFF[1:]], 50_000, person)),
+    Case("wrong-header-20k-rows", "questions", lambda: hostile.numbered_rows(["?", *QUESTIONS[1:]], 20_000,
+                                                                              question)),
+    Case("wrong-header-50k-rows", "roster", lambda: hostile.numbered_rows([*ROSTER[:2], "?"], 50_000,
+                                                                           roster_entry)),
+    Case("wrong-header-50k-sized", "staff", lambda: workbook(["?", *STAFF[1:]], map(person, range(50_000)))),
+    Case("wrong-header-csv-200k", "staff", lambda: csv_bytes(["?", *STAFF[1:]], map(person, range(200_000)))),
     Case("accepted-50k-people", "staff", lambda: workbook(STAFF, map(person, range(50_000))), accepted=True),
     Case("accepted-20k-questions", "questions", lambda: workbook(QUESTIONS, map(question, range(20_000))),
          accepted=True),
@@ -184,7 +204,7 @@ def send(target: str, data: bytes) -> tuple[int, str]:
         elif target == "roster":
             result = import_roster(actor=actor, event=event, upload=upload)
         else:
-            file_format = "gift" if target == "gift" else "xlsx"
+            file_format = target if target in ("gift", "aiken") else "xlsx"
             result = quizzes.import_questions(actor=actor, bank=bank, data=data, file_format=file_format)
     except (UploadError, FormatError) as error:
         return 400, "; ".join(f"line {item['line']}: {item['message']}" for item in error.errors[:2])
@@ -204,6 +224,8 @@ def read_only(target: str, data: bytes) -> tuple[int, str]:
 def small_file(target: str) -> bytes:
     if target == "gift":
         return b"Cau? {T}\n"
+    if target == "aiken":
+        return b"Cau?\nA. Co\nB. Khong\nANSWER: A\n"
     header, row = {"staff": (STAFF, person(1)), "questions": (QUESTIONS, question(1)),
                    "roster": (ROSTER, ["1", "A", "KHONG-CO"])}[target]
     return workbook(header, [row])

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import client_ip
 from accounts.forms import PasswordResetForm
-from accounts.signin import SignInThrottled, is_throttled
+from accounts.signin import SignInThrottled, retry_after
 from courses.models import Topic
 from quizzes.snapshot import MAX_TEXT_ANSWER
 
@@ -29,22 +29,24 @@ class SignInForm(AuthenticationForm):
     }
 
     def clean(self):
-        if self._is_throttled():
-            raise self._throttled_error()
+        if (wait := self._wait()) is not None:
+            raise self._throttled_error(wait)
         return super().clean()
 
     def get_invalid_login_error(self):
         # The failure just recorded may have reached the limit: say so at once.
-        if self._is_throttled():
-            return self._throttled_error()
+        if (wait := self._wait()) is not None:
+            return self._throttled_error(wait)
         return super().get_invalid_login_error()
 
-    def _is_throttled(self) -> bool:
+    def _wait(self) -> int | None:
+        """Seconds until this person may try again (as the API's Retry-After says), or None."""
         address = client_ip(self.request) if self.request is not None else None
-        return is_throttled(self.cleaned_data.get("username") or "", address)
+        return retry_after(self.cleaned_data.get("username") or "", address)
 
-    def _throttled_error(self) -> ValidationError:
-        return ValidationError(SignInThrottled().args[0], code="throttled")
+    @staticmethod
+    def _throttled_error(wait: int) -> ValidationError:
+        return ValidationError(SignInThrottled(wait).args[0], code="throttled")
 
 
 class PasswordResetRequestForm(PasswordResetForm):

@@ -19,5 +19,5 @@ class QuizzesConfig(AppConfig):
     }
 
     def ready(self):
-        # Registers the tasks, which services look up by name (quizzes.services.queue).
+        # Registers the tasks, which services look up by name (accounts.queue).
         import_module("quizzes.tasks")

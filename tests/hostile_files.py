@@ -83,6 +83,24 @@ def wide_row(header: list[str], cells: int) -> bytes:
     return workbook(sheet(row(*header), b"<row>" + b"<c><v>1</v></c>" * cells + b"</row>"))
 
 
+def far_cells(header: list[str], count: int, *, value: bool = True) -> bytes:
+    """A header, then `count` rows each with one cell in the sheet's last column (XFD), holding a value or not.
+
+    openpyxl's read-only mode pads a row with empty cells up to its last one.
+    """
+    def rows():
+        for start in range(2, count + 2, 10_000):
+            yield b"".join((b'<row><c r="XFD%d"><v>1</v></c></row>' if value else b'<row><c r="XFD%d"/></row>')
+                           % line for line in range(start, min(count + 2, start + 10_000)))
+    return workbook([SHEET_START, row(*header), *rows(), SHEET_END])
+
+
+def row_jump(header: list[str], line: int, cells: list[str]) -> bytes:
+    """A header, then a row numbered `line`: openpyxl returns an empty row for every number skipped."""
+    jump = row(*cells).replace(b"<row>", b'<row r="%d">' % line, 1)
+    return workbook(sheet(row(*header), jump))
+
+
 def many_parts(header: list[str], count: int) -> bytes:
     data = workbook(sheet(row(*header), row("x")))
     output = io.BytesIO(data)

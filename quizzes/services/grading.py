@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import User
+from accounts.queue import task
 from courses import services as course_services
 from courses.models import Enrollment
 from quizzes import scoring
 from quizzes.models import Attempt, Question, QuestionType, Quiz, Response
 from quizzes.services.errors import QuizError
-from quizzes.services.queue import quiz_task
 from quizzes.services.sql import SUBMITTED, read_json, db_table
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def request_scoring() -> None:
     """
     try:
         if cache.add(SCORING_REQUESTED, True, timeout=1):
-            score_waiting = quiz_task("score_waiting")
+            score_waiting = task("quizzes.tasks.score_waiting")
             score_waiting.delay()
             score_waiting.apply_async(countdown=2)
     except Exception:  # the broker or the cache is down: the attempt is stored, the sweep re-enqueues it
@@ -55,7 +55,7 @@ def request_scoring() -> None:
 def enqueue_scoring(attempt_id: int) -> None:
     """Ask a worker to score this attempt (and whatever else waits); the sweep asks again if this fails."""
     try:
-        quiz_task("score_attempt").delay(attempt_id)
+        task("quizzes.tasks.score_attempt").delay(attempt_id)
     except Exception:  # the broker is down: the attempt is stored, the sweep re-enqueues it
         logger.warning("Could not enqueue scoring of attempt %s; the sweep will retry", attempt_id, exc_info=True)
 

@@ -14,8 +14,8 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import Job, User
+from accounts.queue import task
 from quizzes.models import Attempt, Choice, QuestionType, Quiz, QuizStatistics, Response
-from quizzes.services.queue import quiz_task
 from quizzes.services.sql import db_table
 from quizzes.statistics import Moments, choice_counts, question_statistics
 
@@ -77,7 +77,7 @@ def request_statistics(*, actor: User, quiz: Quiz) -> Job:
 
 def _enqueue_statistics(job: Job) -> None:
     try:
-        quiz_task("statistics_job").delay(job.pk)
+        task("quizzes.tasks.statistics_job").delay(job.pk)
     except Exception:  # the broker is down: the last figures stay, marked stale; the next request asks again
         logger.warning("Could not enqueue the statistics of quiz %s", job.parameters["quiz"], exc_info=True)
         Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error="broker unavailable",

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import Job, User
+from accounts.queue import task
 from quizzes import scoring, snapshot
 from quizzes.models import Attempt, Question, Quiz, Response
 from quizzes.services.grading import lock_enrollments, store_total
-from quizzes.services.queue import quiz_task
 
 REGRADE_CHUNK = 100
 
@@ -25,7 +25,7 @@ def request_regrade(*, actor: User, quiz: Quiz) -> Job:
     total = quiz.attempts.count()
     job = Job.objects.create(owner=actor, kind="quiz.regrade", total=total, parameters={"quiz": quiz.pk})
     audit.record(actor=actor, action="quiz.regrade_requested", target=quiz, changes={"attempts": total})
-    transaction.on_commit(lambda: quiz_task("regrade_quiz").delay(job.pk), robust=True)
+    transaction.on_commit(lambda: task("quizzes.tasks.regrade_quiz").delay(job.pk), robust=True)
     return job
 
 

@@ -30,6 +30,14 @@ def test_brackets_inside_strings_do_not_count_as_nesting():
     assert input_checks.json_nesting_exceeds(text, 2)
 
 
+def test_a_string_left_open_hides_no_nesting_and_is_a_parse_error(api, db):
+    body = "[]" * 70 + '"' + '\\"' * 20_000 + "[" * 100
+    assert not input_checks.json_nesting_exceeds(body, 64)
+    response = post_json(api, "/api/v1/auth/token/", body)
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"]
+
+
 def test_a_json_body_over_the_cap_is_a_413(api, db, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = post_json(api, "/api/v1/auth/token/", '{"username": "' + "a" * 2000 + '", "password": "x"}')

@@ -94,3 +94,18 @@ def test_a_forgotten_password_is_reset_through_the_e_mailed_link(client, learner
     done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
     assert done["Location"] == "/accounts/reset/done/"
     assert sign_in(client, "hocvien", new_password).status_code == 302
+
+
+def test_the_page_names_the_minutes_left_as_the_apis_retry_after_does(client, learner, password, settings):
+    """The window started with the first failure: later in it, less of it is left to wait."""
+    from unittest import mock
+
+    import accounts.signin
+
+    settings.SIGNIN_WINDOW_SECONDS = 900
+    for _attempt in range(settings.SIGNIN_FAILURES_PER_ACCOUNT):
+        sign_in(client, "hocvien", "sai-mat-khau")
+    later = accounts.signin.time.time() + 600
+    with mock.patch.object(accounts.signin.time, "time", return_value=later):
+        page = sign_in(client, "hocvien", password).content.decode()
+    assert "thử lại sau 5 phút" in page

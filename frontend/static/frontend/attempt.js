@@ -203,8 +203,10 @@
       window.setTimeout(function () { handIn(true); }, 4000);
     } else if (response.status === 400) {
       return response.json().then(function (errors) {
+        // Errors come by question id, or as "answers.<id>" when the request's
+        // own checks (control characters) refused the text before the quiz saw it.
         Object.keys(errors).forEach(function (id) {
-          var fieldset = document.getElementById("q-" + id);
+          var fieldset = document.getElementById("q-" + id.replace(/^answers\./, ""));
           if (fieldset) {
             markError(fieldset, [].concat(errors[id]).join(" "));
           }
