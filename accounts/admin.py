@@ -4,6 +4,10 @@ Each role sees here what the API shows it (HR officers: the people of their
 scope), and every save goes through the service the API calls, so that the
 admin makes no change the API would not make, nor skips what follows from one
 (audit, invitations, enrolment in a unit's assigned courses).
+
+The mixins the admins of every app build on are here too, accounts being the
+lowest app: saves through the services, forms that ask the services' checks,
+choices offered as the API lists them, and changes left to those who teach.
 """
 
 from django import forms
@@ -12,6 +16,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
@@ -26,8 +31,12 @@ class ServiceSavesMixin:
     """For model admins whose saves go through the services, as the API's do.
 
     The services set many-to-many fields themselves, so the form's are not saved
-    again. What a service refuses (a `ValidationError`) is shown as a message and
-    the page's transaction is rolled back, instead of a server error.
+    again. Inline rows are added, changed and removed by the admin's `add_inline`,
+    `change_inline` and `delete_inline`, which call the services. Forms ask the
+    services' checks before saving (`ServiceCheckedForm`), so that a refusal shows
+    on the form with what was typed; should a service still refuse a save (a
+    `ValidationError`), the page's transaction is rolled back and the refusal shown
+    as a message, instead of a server error.
     """
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -43,12 +52,109 @@ class ServiceSavesMixin:
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)  # sorts the rows into new, changed and deleted ones, and saves none
+        for row in formset.deleted_objects:
+            self.delete_inline(request, row)
+        for row, changed in formset.changed_objects:
+            self.change_inline(request, row, changed)
+        formset.new_objects = [self.add_inline(request, form.instance, row) for row in formset.new_objects]
+
+    def add_inline(self, request, parent, row):
+        """Store the new inline `row` of `parent` through a service; returns the stored row."""
+        raise NotImplementedError
+
+    def change_inline(self, request, row, changed: list[str]) -> None:
+        """Store `row`, which holds the new values of the fields named in `changed`, through a service."""
+        raise NotImplementedError
+
+    def delete_inline(self, request, row) -> None:
+        raise NotImplementedError
+
     @staticmethod
     def adopt(obj, saved) -> None:
         """Make the admin's unsaved object the row a service created, for the admin's log and redirect."""
         obj.pk = saved.pk
         obj.refresh_from_db()
         obj._state.adding = False
+
+
+class ServiceCheckedForm(forms.ModelForm):
+    """An admin form that asks a service's check (`check`) of the object as typed, and shows its refusal on the form."""
+
+    def check(self, obj) -> None:
+        """Raise the `ValidationError` the service would raise on saving `obj`."""
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds what was typed
+        if self.errors:
+            return
+        try:
+            self.check(self.instance)
+        except ValidationError as error:
+            refusals = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+            for field, refusal in refusals:
+                self.add_error(field if field in self.fields else None, refusal)
+
+
+class OfferedChoicesMixin:
+    """Choice fields offer what the API lists to the caller (`offered_choices`), never a whole table.
+
+    What the object holds already stays offered too, so that saving it never drops
+    what the caller may not list.
+    """
+
+    def offered_choices(self, request) -> dict[str, QuerySet]:
+        """The querysets to offer, by the name of the many-to-many field."""
+        return {}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for name, offered in self.offered_choices(request).items():
+            field = form.base_fields.get(name)
+            if field is None:
+                continue  # read only here
+            if obj is not None:
+                offered = offered | offered.model._default_manager.filter(pk__in=getattr(obj, name).values("pk"))
+            field.queryset = offered
+        return form
+
+
+class TaughtObjectsMixin:
+    """Only those who teach a course, class or conference change or delete it, or what belongs to it.
+
+    Who sees it is each admin's `get_queryset`.
+
+    `taught_path` leads from the model to what is taught: field names joined by "__",
+    empty for the model itself. `teaches(user, taught)` says who teaches it.
+    """
+
+    taught_path = ""
+
+    @staticmethod
+    def teaches(user, taught) -> bool:
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or self.taught_by(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or self.taught_by(request.user, obj))
+
+    def taught_by(self, user, obj) -> bool:
+        taught = obj
+        for name in filter(None, self.taught_path.split("__")):
+            taught = getattr(taught, name)
+        return self.teaches(user, taught)
+
+    def taught_lookup(self, lookup: str) -> str:
+        """`lookup` on what is taught, from the model: "instructors" becomes "course__instructors"."""
+        return related_lookup(self.taught_path, lookup)
+
+
+def related_lookup(path: str, lookup: str) -> str:
+    """`lookup` after the path `path` (which may be empty), as a queryset's filter takes it."""
+    return "__".join(filter(None, (path, lookup)))
 
 
 class OrgUnitForm(forms.ModelForm):

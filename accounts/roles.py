@@ -61,3 +61,11 @@ def sync_role_groups(**kwargs) -> None:
     for role in Role:
         group, _created = Group.objects.get_or_create(name=role.value)
         group.permissions.set(Permission.objects.filter(_permissions_q(role)))
+
+
+def holders(role: Role):
+    """The people for whom `User.has_role(role)` is true: active, holding it (a superuser holds every role)."""
+    from accounts.models import User
+
+    members = User.groups.through.objects.filter(group__name=role).values("user_id")
+    return User.objects.filter(Q(pk__in=members) | Q(is_superuser=True), is_active=True)

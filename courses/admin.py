@@ -7,9 +7,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ServiceSavesMixin
-from courses import services
-from courses.access import teaches, visible_assignments, visible_courses, visible_enrollments
+from accounts.admin import (
+    OfferedChoicesMixin,
+    ServiceCheckedForm,
+    ServiceSavesMixin,
+    TaughtObjectsMixin,
+    related_lookup,
+)
+from accounts.roles import Role, holders
+from courses import access, services
+from courses.access import visible_assignments, visible_courses, visible_enrollments
 from courses.models import Assignment, Course, Enrollment, Lesson, Module
 
 
@@ -39,29 +46,45 @@ class LessonFileInput(forms.ClearableFileInput):
         return context
 
 
+class LessonForm(ServiceCheckedForm):
+    def check(self, lesson):
+        services.check_lesson(lesson, new_file=lesson.file if "file" in self.changed_data else None)
+
+
 class LessonInline(admin.StackedInline):
     model = Lesson
+    form = LessonForm
     fields = ["title", "kind", "position", "estimated_minutes", "body", "url", "file"]
     extra = 0
     formfield_overrides = {models.FileField: {"widget": LessonFileInput}}
 
 
-class TaughtCoursesMixin:
+def typed_position(row, added):
+    """The services add a module or lesson last; a position typed on the page (not the default 0) wins."""
+    if row.position:
+        added.position = row.position
+        added.save(update_fields=["position"])
+    return added
+
+
+class TaughtCoursesMixin(TaughtObjectsMixin):
     """Instructors see and change only the courses they teach and what belongs to them; admins see all.
 
-    `course_path` leads from the model to its course. Forms likewise offer, and
+    An admin whose list shows more (as the API does) says so in its `get_queryset`:
+    still only the course's instructors change it. Forms likewise offer, and
     accept, only the courses taught and what belongs to them: `taught_paths` maps
     a related model to its path to the course.
     """
 
-    course_path = "course__"
-    taught_paths = {"courses.course": "", "courses.module": "course__"}
+    taught_path = "course"
+    teaches = staticmethod(access.teaches)
+    taught_paths = {"courses.course": "", "courses.module": "course"}
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.has_role("admin"):
+        if request.user.has_role(Role.ADMIN):
             return queryset
-        return queryset.filter(**{f"{self.course_path}instructors": request.user})
+        return queryset.filter(**{self.taught_lookup("instructors"): request.user})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return super().formfield_for_foreignkey(db_field, request, **self._taught_only(db_field, request, kwargs))
@@ -71,29 +94,11 @@ class TaughtCoursesMixin:
 
     def _taught_only(self, db_field, request, kwargs: dict) -> dict:
         path = self.taught_paths.get(db_field.related_model._meta.label_lower)
-        if path is not None and not request.user.has_role("admin"):
-            taught = db_field.related_model._default_manager.filter(**{f"{path}instructors": request.user})
+        if path is not None and not request.user.has_role(Role.ADMIN):
+            taught = db_field.related_model._default_manager.filter(
+                **{related_lookup(path, "instructors"): request.user})
             kwargs["queryset"] = taught.distinct()
         return kwargs
-
-
-class ShownBeyondTaughtMixin(TaughtCoursesMixin):
-    """For lists that show, as the API does, more than what the caller teaches (its `get_queryset` says what).
-
-    Only the course's instructors change, delete or run an action on an object of them.
-    """
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or self.teaches(request, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or self.teaches(request, obj))
-
-    def teaches(self, request, obj) -> bool:
-        course = obj
-        for name in filter(None, self.course_path.split("__")):
-            course = getattr(course, name)
-        return teaches(request.user, course)
 
     def taught_only(self, request, queryset) -> list:
         """What an action may act on of the selection: what the caller teaches. The rest is named in an error."""
@@ -107,10 +112,10 @@ class ShownBeyondTaughtMixin(TaughtCoursesMixin):
 
 
 @admin.register(Course)
-class CourseAdmin(ServiceSavesMixin, ShownBeyondTaughtMixin, admin.ModelAdmin):
+class CourseAdmin(ServiceSavesMixin, OfferedChoicesMixin, TaughtCoursesMixin, admin.ModelAdmin):
     """The courses the API lists to the caller: published ones, and drafts they teach or are enrolled in."""
 
-    course_path = ""
+    taught_path = ""
     list_display = ["code", "title", "topic", "hours", "status", "completion_rule"]
     list_filter = ["status", "topic", "completion_rule"]
     search_fields = ["code", "title"]
@@ -122,6 +127,9 @@ class CourseAdmin(ServiceSavesMixin, ShownBeyondTaughtMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return visible_courses(request.user)
 
+    def offered_choices(self, request):
+        return {"instructors": holders(Role.INSTRUCTOR).order_by("full_name")}
+
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in services.COURSE_FIELDS if name in form.cleaned_data}
         instructors = form.cleaned_data["instructors"]
@@ -129,6 +137,15 @@ class CourseAdmin(ServiceSavesMixin, ShownBeyondTaughtMixin, admin.ModelAdmin):
             services.update_course(actor=request.user, course=obj, instructors=instructors, **fields)
         else:
             self.adopt(obj, services.create_course(actor=request.user, instructors=instructors, **fields))
+
+    def add_inline(self, request, course, module):
+        return typed_position(module, services.add_module(course=course, title=module.title))
+
+    def change_inline(self, request, module, changed):
+        module.save()  # as the API's update saves it
+
+    def delete_inline(self, request, module):
+        module.delete()  # as the API's DELETE does
 
     @admin.action(description=_("Publish the selected courses"), permissions=["change"])
     def publish(self, request, queryset):
@@ -148,7 +165,9 @@ class CourseAdmin(ServiceSavesMixin, ShownBeyondTaughtMixin, admin.ModelAdmin):
 class ModuleAdmin(ServiceSavesMixin, TaughtCoursesMixin, admin.ModelAdmin):
     """Modules of the courses the caller teaches: the API lets only a course's instructors work on them.
 
-    A module is saved as the API's update saves it; its lessons go through the lesson services.
+    A module is added by the service the API's calls and changed as the API's update
+    saves it; its lessons go through the lesson services, which clean their HTML and
+    check their files.
     """
 
     list_display = ["title", "course", "position"]
@@ -161,29 +180,22 @@ class ModuleAdmin(ServiceSavesMixin, TaughtCoursesMixin, admin.ModelAdmin):
         # A module stays in its course, as in the API.
         return ["course"] if obj is not None else []
 
-    def save_formset(self, request, form, formset, change):
-        """Lessons are added and changed by the services, which clean their HTML and check their files."""
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for lesson_form in formset.forms:
-            lesson, deleted = lesson_form.instance, formset._should_delete_form(lesson_form)
-            if lesson.pk is None and lesson_form.has_changed() and not deleted:
-                formset.new_objects.append(self._add_lesson(form.instance, lesson_form))
-            elif lesson.pk is not None and deleted:
-                lesson.delete()  # as the API's DELETE does
-                formset.deleted_objects.append(lesson)
-            elif lesson.pk is not None and lesson_form.has_changed():
-                changed = [name for name in lesson_form.changed_data if name in services.LESSON_FIELDS]
-                services.update_lesson(lesson=lesson, **{name: getattr(lesson, name) for name in changed})
-                formset.changed_objects.append((lesson, lesson_form.changed_data))
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            self.adopt(obj, typed_position(obj, services.add_module(course=obj.course, title=obj.title)))
 
-    @staticmethod
-    def _add_lesson(module: Module, lesson_form) -> Lesson:
-        fields = {name: getattr(lesson_form.instance, name) for name in services.LESSON_FIELDS}
-        lesson = services.add_lesson(module=module, **fields)
-        if "position" in lesson_form.changed_data:  # the service puts it last; a position typed here wins
-            lesson.position = lesson_form.cleaned_data["position"]
-            lesson.save(update_fields=["position"])
-        return lesson
+    def add_inline(self, request, module, lesson):
+        fields = {name: getattr(lesson, name) for name in services.LESSON_FIELDS}
+        return typed_position(lesson, services.add_lesson(module=module, **fields))
+
+    def change_inline(self, request, lesson, changed):
+        services.update_lesson(lesson=lesson, **{name: getattr(lesson, name) for name in changed
+                                                 if name in services.LESSON_FIELDS})
+
+    def delete_inline(self, request, lesson):
+        lesson.delete()  # as the API's DELETE does
 
 
 @admin.register(Assignment)

@@ -93,10 +93,15 @@ def _apply_lesson_fields(lesson: Lesson, fields: dict) -> None:
     fields = _only(fields, LESSON_FIELDS)
     if "body" in fields:
         fields["body"] = clean_html(fields["body"] or "")
-    if fields.get("file"):
-        check_lesson_file(fields["file"])
     for field, value in fields.items():
         setattr(lesson, field, value)
+    check_lesson(lesson, new_file=fields.get("file"))
+
+
+def check_lesson(lesson: Lesson, *, new_file=None) -> None:
+    """What a lesson of its kind needs, and what a new file must be; the admin's form asks it before saving, too."""
+    if new_file:
+        check_lesson_file(new_file)
     kind = lesson.kind
     if kind in (Lesson.Kind.VIDEO, Lesson.Kind.LINK) and not lesson.url:
         raise ValidationError({"url": [_("A video or link lesson needs an address.")]})

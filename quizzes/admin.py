@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin import ServiceSavesMixin
-from courses.admin import ShownBeyondTaughtMixin, TaughtCoursesMixin
+from courses.admin import TaughtCoursesMixin
 from quizzes import services
 from quizzes.access import visible_quizzes
 from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion
@@ -25,8 +25,8 @@ from quizzes.services.banks import CHOICE_FIELDS
 
 
 class TaughtQuizMixin(TaughtCoursesMixin):
-    taught_paths = {**TaughtCoursesMixin.taught_paths, "quizzes.questionbank": "course__",
-                    "quizzes.category": "bank__course__"}
+    taught_paths = {**TaughtCoursesMixin.taught_paths, "quizzes.questionbank": "course",
+                    "quizzes.category": "bank__course"}
 
 
 class ChoiceFormSet(BaseInlineFormSet):
@@ -36,20 +36,30 @@ class ChoiceFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        answers = [ParsedAnswer(**{field: form.cleaned_data.get(field) for field in CHOICE_FIELDS})
-                   for form in self._kept_forms()]
-        question = self.instance
-        parsed = ParsedQuestion(
-            type=question.type, text=question.text, points=question.points, options=question.options,
-            category=question.category.name if question.category_id else "", answers=answers,
-        )
         try:
-            services.check_parsed(parsed)
+            services.check_parsed(self.parsed_question())
         except ValidationError as error:
             raise ValidationError(error.messages) from None  # a formset shows a list, not fields
 
+    def parsed_question(self) -> ParsedQuestion:
+        """The question with its answers as edited, as the services take it: kept answers keep their ids."""
+        question = self.instance
+        return ParsedQuestion(
+            type=question.type, text=question.text, title=question.title, text_format=question.text_format,
+            category=question.category.name if question.category_id else "",
+            general_feedback=question.general_feedback, points=question.points, options=question.options,
+            answers=[self._answer(form) for form in self._kept_forms()],
+        )
+
+    @staticmethod
+    def _answer(form) -> ParsedAnswer:
+        answer = ParsedAnswer(**{field: form.cleaned_data.get(field) for field in CHOICE_FIELDS})
+        answer.id = form.instance.pk
+        return answer
+
     def _kept_forms(self):
-        kept = [form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        deleted = self.deleted_forms
+        kept = [form for form in self.forms if form.cleaned_data and form not in deleted]
         return sorted(kept, key=lambda form: form.cleaned_data.get("position") or 0)
 
 
@@ -99,7 +109,6 @@ class ImportQuestionsForm(forms.Form):
 class QuestionBankAdmin(ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
     """Banks, with pages to import questions from a file and to export them, as the API does."""
 
-    course_path = "course__"
     list_display = ["name", "course", "version", "updated_at"]
     list_select_related = ["course"]
     search_fields = ["name", "course__code"]
@@ -114,9 +123,13 @@ class QuestionBankAdmin(ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A bank stays in its course (its quizzes are that course's), as in the API.
+        return [*self.readonly_fields, "course"] if obj is not None else self.readonly_fields
+
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)  # a new name; the API changes no bank
         else:
             self.adopt(obj, services.create_bank(actor=request.user, name=obj.name, course=obj.course))
 
@@ -168,27 +181,37 @@ class QuestionBankAdmin(ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(TaughtQuizMixin, admin.ModelAdmin):
-    course_path = "bank__course__"
+    taught_path = "bank__course"
     list_display = ["name", "bank"]
     list_select_related = ["bank"]
 
 
 @admin.register(Question)
-class QuestionAdmin(TaughtQuizMixin, admin.ModelAdmin):
-    course_path = "bank__course__"
+class QuestionAdmin(ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
+    """A question is saved with its answers by the services the API's calls, which clean its HTML."""
+
+    taught_path = "bank__course"
     list_display = ["__str__", "type", "bank", "category", "points"]
     list_filter = ["type"]
     list_select_related = ["bank", "category"]
     search_fields = ["title", "text"]
     inlines = [ChoiceInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A question stays in its bank, as in the API.
+        return ["bank"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: the question is saved with its answers, which the inline holds (`save_related`)."""
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Cached question pools of quizzes follow the bank's version; a question moved
-        # to another bank leaves the pools of the one it left, too.
-        form.instance.bank.touch()
-        if change and "bank" in form.changed_data and form.initial.get("bank"):
-            QuestionBank(pk=form.initial["bank"]).touch()
+        [choices] = formsets
+        choices.save(commit=False)  # sorts the answers into new, changed and deleted ones for the admin's log
+        if change:
+            services.replace_question(question=form.instance, parsed=choices.parsed_question())
+        else:
+            added = services.add_questions(bank=form.instance.bank, parsed=[choices.parsed_question()])
+            self.adopt(form.instance, added[0])
 
     def delete_model(self, request, obj):
         services.delete_questions(questions=Question.objects.filter(pk=obj.pk))
@@ -198,8 +221,9 @@ class QuestionAdmin(TaughtQuizMixin, admin.ModelAdmin):
 
 
 @admin.register(Quiz)
-class QuizAdmin(ShownBeyondTaughtMixin, TaughtQuizMixin, admin.ModelAdmin):
-    course_path = "course__"
+class QuizAdmin(TaughtQuizMixin, admin.ModelAdmin):
+    """Saved as the API's serializer saves a quiz: the model's `clean` holds the rules both apply."""
+
     list_display = ["title", "course", "bank", "question_count", "time_limit_minutes", "counts_for_completion",
                     "opens_at", "closes_at"]
     list_select_related = ["course", "bank"]
@@ -243,7 +267,7 @@ class ResponseInline(admin.TabularInline):
 class AttemptAdmin(TaughtQuizMixin, admin.ModelAdmin):
     """Read-only: attempts change only through the quiz services (grading goes through the API)."""
 
-    course_path = "quiz__course__"
+    taught_path = "quiz__course"
     list_display = ["quiz", "user", "number", "status", "percent", "passed", "submitted_at"]
     list_filter = ["status", "passed"]
     list_select_related = ["quiz", "user"]

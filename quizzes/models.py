@@ -2,6 +2,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -94,6 +95,10 @@ class Question(models.Model):
 
     def __str__(self):
         return self.title or self.text[:80]
+
+    def clean(self):
+        if self.category_id and self.bank_id and self.category.bank_id != self.bank_id:
+            raise ValidationError({"category": [_("The category belongs to another bank.")]})
 
 
 def new_public_id() -> int:
@@ -188,6 +193,20 @@ class Quiz(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        """The rules of the fields together: the admin's form applies them, and the API's serializer."""
+        if self.course_id and self.bank_id and self.bank.course_id != self.course_id:
+            raise ValidationError({"bank": [_("The bank belongs to another course.")]})
+        if self.category_id and self.bank_id and self.category.bank_id != self.bank_id:
+            raise ValidationError({"category": [_("The category belongs to another bank.")]})
+        for field in ("opens_at", "closes_at"):
+            moment = getattr(self, field)
+            # Other years are typing mistakes; before 1906 the province's clock was not UTC+7 either.
+            if moment is not None and not 2000 <= moment.year <= 2100:
+                raise ValidationError({field: [_("Give a date from 2000 to 2100.")]})
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": [_("The quiz must close after it opens.")]})
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -85,20 +85,9 @@ class QuizSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def validate(self, attrs):
-        course = attrs.get("course", getattr(self.instance, "course", None))
-        bank = attrs.get("bank", getattr(self.instance, "bank", None))
-        category = attrs.get("category", getattr(self.instance, "category", None))
-        if bank is not None and course is not None and bank.course_id != course.pk:
-            raise serializers.ValidationError({"bank": [_("The bank belongs to another course.")]})
-        if category is not None and bank is not None and category.bank_id != bank.pk:
-            raise serializers.ValidationError({"category": [_("The category belongs to another bank.")]})
-        opens, closes = attrs.get("opens_at"), attrs.get("closes_at")
-        for field, moment in (("opens_at", opens), ("closes_at", closes)):
-            # Other years are typing mistakes; before 1906 the province's clock was not UTC+7 either.
-            if moment is not None and not 2000 <= moment.year <= 2100:
-                raise serializers.ValidationError({field: [_("Give a date from 2000 to 2100.")]})
-        if opens and closes and closes <= opens:
-            raise serializers.ValidationError({"closes_at": [_("The quiz must close after it opens.")]})
+        # The model's rules, which the admin's form applies too; what the request leaves out stays as it is.
+        fields = ("course", "bank", "category", "opens_at", "closes_at")
+        Quiz(**{field: attrs.get(field, getattr(self.instance, field, None)) for field in fields}).clean()
         return attrs
 
 

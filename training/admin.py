@@ -16,36 +16,23 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ServiceSavesMixin
-from accounts.roles import Role
+from accounts.admin import OfferedChoicesMixin, ServiceCheckedForm, ServiceSavesMixin, TaughtObjectsMixin
+from accounts.roles import Role, holders
 from accounts.scope import users_in_scope
-from training import services
-from training.access import taught_events, teaches, visible_events
+from courses.access import visible_courses
+from training import access, services
+from training.access import taught_events, visible_events
 from training.models import AttendanceRecord, Event, RosterEntry, Session
 
 
-class EventAccessMixin:
-    """Lists what belongs to the classes and conferences the caller sees; only their instructors change it.
+class EventAccessMixin(TaughtObjectsMixin):
+    """Lists what belongs to the classes and conferences the caller sees; only their instructors change it."""
 
-    `event_path` leads from the model to its class or conference.
-    """
-
-    event_path = "event"
+    taught_path = "event"
+    teaches = staticmethod(access.teaches)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(**{f"{self.event_path}__in": visible_events(request.user)})
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or self.teaches(request, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or self.teaches(request, obj))
-
-    def teaches(self, request, obj) -> bool:
-        event = obj
-        for name in filter(None, self.event_path.split("__")):
-            event = getattr(event, name)
-        return teaches(request.user, event)
+        return super().get_queryset(request).filter(**{self.taught_lookup("in"): visible_events(request.user)})
 
 
 class RosterAccessMixin:
@@ -75,35 +62,36 @@ class ReadOnlyMixin:
         return False
 
 
+class SessionForm(ServiceCheckedForm):
+    def check(self, session):
+        event = session.event
+        if event.starts_on and event.ends_on:  # else the event's own form says what is missing
+            services.check_session(session)
+
+
 class SessionInline(admin.TabularInline):
     model = Session
+    form = SessionForm
     fields = ["title", "starts_at", "ends_at"]
     extra = 0
     show_change_link = True
 
 
-def save_sessions(request, formset) -> None:
-    """Sessions of an event's page are added, changed and removed by the services, as in the API."""
-    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-    for form in formset.forms:
-        session, deleted = form.instance, formset._should_delete_form(form)
-        if session.pk is None and form.has_changed() and not deleted:
-            formset.new_objects.append(services.add_session(
-                actor=request.user, event=formset.instance, **{name: form.cleaned_data[name]
-                                                               for name in services.SESSION_FIELDS}))
-        elif session.pk is not None and deleted:
-            services.delete_session(actor=request.user, session=session)
-            formset.deleted_objects.append(session)
-        elif session.pk is not None and form.has_changed():
-            changed = [name for name in form.changed_data if name in services.SESSION_FIELDS]
-            services.update_session(actor=request.user, session=session,
-                                    **{name: form.cleaned_data[name] for name in changed})
-            formset.changed_objects.append((session, form.changed_data))
+class EventForm(ServiceCheckedForm):
+    def check(self, event):
+        services.check_event(event)
+
+
+def session_fields(session: Session, names=services.SESSION_FIELDS) -> dict:
+    return {name: getattr(session, name) for name in names if name in services.SESSION_FIELDS}
 
 
 @admin.register(Event)
-class EventAdmin(ServiceSavesMixin, EventAccessMixin, admin.ModelAdmin):
-    event_path = ""
+class EventAdmin(ServiceSavesMixin, OfferedChoicesMixin, EventAccessMixin, admin.ModelAdmin):
+    """Classes and conferences, with their sessions; saved through the services, as in the API."""
+
+    taught_path = ""
+    form = EventForm
     list_display = ["title", "kind", "starts_on", "ends_on", "venue", "attendance_percent"]
     list_filter = ["kind", "starts_on"]
     search_fields = ["title", "venue", "cohort", "speakers"]
@@ -126,6 +114,10 @@ class EventAdmin(ServiceSavesMixin, EventAccessMixin, admin.ModelAdmin):
         # A class stays a class and a conference a conference, as in the API.
         return [*self.readonly_fields, "kind"] if obj is not None else self.readonly_fields
 
+    def offered_choices(self, request):
+        return {"instructors": holders(Role.INSTRUCTOR).order_by("full_name"),
+                "courses": visible_courses(request.user)}
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         fields = {name: data[name] for name in services.EVENT_FIELDS if name in data}
@@ -136,12 +128,19 @@ class EventAdmin(ServiceSavesMixin, EventAccessMixin, admin.ModelAdmin):
             self.adopt(obj, services.create_event(actor=request.user, kind=data["kind"], courses=data["courses"],
                                                   instructors=data["instructors"], **fields))
 
-    def save_formset(self, request, form, formset, change):
-        save_sessions(request, formset)
+    def add_inline(self, request, event, session):
+        return services.add_session(actor=request.user, event=event, **session_fields(session))
+
+    def change_inline(self, request, session, changed):
+        services.update_session(actor=request.user, session=session, **session_fields(session, changed))
+
+    def delete_inline(self, request, session):
+        services.delete_session(actor=request.user, session=session)
 
 
 @admin.register(Session)
 class SessionAdmin(ServiceSavesMixin, EventAccessMixin, admin.ModelAdmin):
+    form = SessionForm
     list_display = ["title", "event", "starts_at", "ends_at", "check_in_screen"]
     list_select_related = ["event"]
     list_filter = ["event__kind"]
@@ -164,11 +163,10 @@ class SessionAdmin(ServiceSavesMixin, EventAccessMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in services.SESSION_FIELDS}
         if change:
-            services.update_session(actor=request.user, session=obj, **fields)
+            services.update_session(actor=request.user, session=obj, **session_fields(obj))
         else:
-            self.adopt(obj, services.add_session(actor=request.user, event=obj.event, **fields))
+            self.adopt(obj, services.add_session(actor=request.user, event=obj.event, **session_fields(obj)))
 
     def delete_model(self, request, obj):
         services.delete_session(actor=request.user, session=obj)

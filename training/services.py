@@ -55,7 +55,7 @@ def create_event(
     """A class or conference; its creator is its first instructor."""
     event = Event(kind=kind, title=title, starts_on=starts_on, ends_on=ends_on, created_by=actor,
                   **_only(fields, EVENT_FIELDS))
-    _check_event(event)
+    check_event(event)
     event.save()
     event.instructors.add(actor, *instructors)
     event.courses.set(courses)
@@ -76,7 +76,7 @@ def update_event(
         if getattr(event, field) != value:
             changes[field] = [str(getattr(event, field)), str(value)]
             setattr(event, field, value)
-    _check_event(event)
+    check_event(event)
     event.save()
     if instructors is not None:
         event.instructors.set(instructors)
@@ -101,7 +101,8 @@ EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 
 
-def _check_event(event: Event) -> None:
+def check_event(event: Event) -> None:
+    """What every class or conference must be; the admin's form asks it before saving, too."""
     for field in ("starts_on", "ends_on"):
         if not EARLIEST <= getattr(event, field) <= LATEST:
             raise ValidationError({field: [_("Give a date from 2000 to 2100.")]})
@@ -129,7 +130,7 @@ def _link_courses(actor: User, event: Event, courses: list[Course]) -> None:
 def add_session(*, actor: User, event: Event, title: str, starts_at: datetime, ends_at: datetime) -> Session:
     """A session; everyone's attendance share changes with the number of sessions."""
     session = Session(event=event, title=title, starts_at=starts_at, ends_at=ends_at)
-    _check_session(session)
+    check_session(session)
     session.save()
     audit.record(actor=actor, action="session.created", target=session,
                  changes={"event": event.pk, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()})
@@ -139,12 +140,14 @@ def add_session(*, actor: User, event: Event, title: str, starts_at: datetime, e
 
 @transaction.atomic
 def update_session(*, actor: User, session: Session, **fields) -> Session:
+    # Read again: the caller's copy may hold the new values already (an admin form's does).
+    session = Session.objects.select_for_update().select_related("event").get(pk=session.pk)
     changes = {}
     for field, value in _only(fields, SESSION_FIELDS).items():
         if getattr(session, field) != value:
             changes[field] = [str(getattr(session, field)), str(value)]
             setattr(session, field, value)
-    _check_session(session)
+    check_session(session)
     if changes:
         session.save()
         audit.record(actor=actor, action="session.changed", target=session, changes=changes)
@@ -161,7 +164,8 @@ def delete_session(*, actor: User, session: Session) -> None:
     refresh_attendance(event=event)
 
 
-def _check_session(session: Session) -> None:
+def check_session(session: Session) -> None:
+    """What every session must be; the admin's forms ask it before saving, too."""
     event = session.event
     for field in ("starts_at", "ends_at"):
         day = timezone.localdate(getattr(session, field))

@@ -47,6 +47,14 @@ def api_listed(person, path: str) -> set[int]:
     return {row["id"] for row in data["results"]}
 
 
+def offered(person, path: str, field: str) -> set[int]:
+    """The ids of the choices the admin form at `path` offers `person` in `field`."""
+    response = signed_in(person).get(path)
+    assert response.status_code == 200, path
+    return {int(str(value)) for value, _label in response.context["adminform"].form.fields[field].choices
+            if str(value)}
+
+
 def assert_missing(person, model, pk) -> None:
     """Django's admin treats an object outside the caller's list as missing: back to the index, with a warning."""
     opts = model._meta

@@ -10,9 +10,10 @@ from django.utils.translation import gettext
 
 from courses import services
 from courses.models import Assignment, Course, Enrollment, Module
-from tests.accounts.test_admin_scope import api_listed, assert_missing, listed, signed_in
+from tests.accounts.test_admin_scope import api_listed, assert_missing, listed, offered, signed_in
 from tests.conftest import unit
 from tests.courses.conftest import build_course
+from tests.factories import UserFactory
 
 COVERED = {"courses.Course", "courses.Module", "courses.Assignment", "courses.Enrollment"}
 
@@ -78,8 +79,9 @@ def test_the_module_list_holds_the_modules_of_the_courses_taught(world, instruct
 
 
 @pytest.mark.parametrize("kind, upload, refusal", [
-    ("video", None, "A video or link lesson needs an address."),
-    ("file", ("bai.html", b"<script>alert(1)</script>"), "Files of type %(type)s are not accepted. Accepted: %(accepted)s."),
+    ("video", None, ("url", "A video or link lesson needs an address.")),
+    ("file", ("bai.html", b"<script>alert(1)</script>"),
+     ("file", "Files of type %(type)s are not accepted. Accepted: %(accepted)s.")),
 ])
 def test_a_lesson_added_in_the_admin_goes_through_the_lesson_rules(world, instructor, kind, upload, refusal):
     module = world["mine"].modules.first()
@@ -98,10 +100,13 @@ def test_a_lesson_added_in_the_admin_goes_through_the_lesson_rules(world, instru
     if upload:
         data[f"lessons-{new}-file"] = SimpleUploadedFile(*upload)
     response = signed_in(instructor).post(f"/admin/courses/module/{module.pk}/change/", data)
-    assert response.status_code == 302
-    [message] = [str(message) for message in get_messages(response.wsgi_request)]
+    # Refused on the form itself, which keeps what was typed.
+    assert response.status_code == 200
+    [lesson_form] = [form for form in response.context["inline_admin_formsets"][0].formset.forms if form.errors]
     with translation.override("vi"):
-        assert message.startswith(gettext(refusal).split("%")[0])
+        assert [str(error) for error in lesson_form.errors[refusal[0]]][0].startswith(
+            gettext(refusal[1]).split("%")[0])
+    assert 'value="Bài bị từ chối"' in response.content.decode()
     assert not module.lessons.filter(title="Bài bị từ chối").exists()
 
 
@@ -143,3 +148,70 @@ def test_the_enrolment_list_of_hr_runs_a_fixed_number_of_queries(world, hr_babe,
     client.get("/admin/courses/enrollment/")  # the session and the permissions, once
     with django_assert_max_num_queries(9):
         assert client.get("/admin/courses/enrollment/").status_code == 200
+
+
+def course_form(course, **changes) -> dict:
+    """The change page of a course and its modules, as an instructor would post it back."""
+    modules = list(course.modules.all())
+    data = {"code": course.code, "title": course.title, "topic": course.topic, "summary": course.summary,
+            "hours": course.hours, "completion_rule": course.completion_rule,
+            "instructors": [person.pk for person in course.instructors.all()],
+            "modules-TOTAL_FORMS": len(modules), "modules-INITIAL_FORMS": len(modules)}
+    for n, module in enumerate(modules):
+        data |= {f"modules-{n}-id": module.pk, f"modules-{n}-course": course.pk,
+                 f"modules-{n}-title": module.title, f"modules-{n}-position": module.position}
+    return {**data, **changes}
+
+
+def test_the_course_form_offers_as_instructors_only_the_people_who_teach(
+    world, instructor, other_instructor, learner, hr_babe, admin_user
+):
+    UserFactory(full_name="Giảng Viên Đã Nghỉ", roles=["instructor"], is_active=False)
+    teachers = {instructor.pk, other_instructor.pk}
+    for person in (instructor, admin_user):
+        assert offered(person, "/admin/courses/course/add/", "instructors") == teachers
+    page = signed_in(instructor).get("/admin/courses/course/add/").content.decode()
+    assert learner.full_name not in page and hr_babe.full_name not in page and "Đã Nghỉ" not in page
+    # Someone who teaches the course already stays offered, so that saving it never drops them.
+    mine = world["mine"]
+    mine.instructors.add(learner)
+    assert offered(instructor, f"/admin/courses/course/{mine.pk}/change/", "instructors") == teachers | {learner.pk}
+    refused = signed_in(instructor).post("/admin/courses/course/add/", {
+        **course_form(mine, code="NEW", instructors=[hr_babe.pk]), "modules-TOTAL_FORMS": 0,
+        "modules-INITIAL_FORMS": 0})
+    assert refused.status_code == 200 and "instructors" in refused.context["adminform"].form.errors
+    assert not Course.objects.filter(code="NEW").exists()
+
+
+def test_a_module_added_in_the_admin_is_added_by_the_service(world, instructor):
+    mine = world["mine"]  # one module, at position 0
+    client = signed_in(instructor)
+    added = client.post("/admin/courses/module/add/", {"course": mine.pk, "title": "Chương 2", "position": 0,
+                                                       "lessons-TOTAL_FORMS": 0, "lessons-INITIAL_FORMS": 0})
+    assert added.status_code == 302, added.content[:2000]
+    # As through the API: last of its course.
+    assert Module.objects.get(course=mine, title="Chương 2").position == 1
+    data = course_form(mine, **{"modules-TOTAL_FORMS": 3, "modules-2-course": mine.pk,
+                                "modules-2-title": "Chương 3", "modules-2-position": 0})
+    changed = client.post(f"/admin/courses/course/{mine.pk}/change/", data)
+    assert changed.status_code == 302, changed.content[:2000]
+    assert Module.objects.get(course=mine, title="Chương 3").position == 2
+
+
+def test_a_position_typed_for_a_new_module_wins(world, instructor):
+    mine = world["mine"]
+    added = signed_in(instructor).post("/admin/courses/module/add/", {
+        "course": mine.pk, "title": "Chương 0", "position": 5, "lessons-TOTAL_FORMS": 0, "lessons-INITIAL_FORMS": 0})
+    assert added.status_code == 302, added.content[:2000]
+    assert Module.objects.get(course=mine, title="Chương 0").position == 5
+
+
+def test_modules_changed_and_removed_on_the_course_page_are_saved(world, instructor):
+    mine = world["mine"]
+    services.add_module(course=mine, title="Chương thừa")
+    first, extra = mine.modules.order_by("position")
+    data = course_form(mine, **{"modules-0-title": "Chương mở đầu", "modules-1-DELETE": "on"})
+    response = signed_in(instructor).post(f"/admin/courses/course/{mine.pk}/change/", data)
+    assert response.status_code == 302, response.content[:2000]
+    assert Module.objects.get(pk=first.pk).title == "Chương mở đầu"
+    assert not Module.objects.filter(pk=extra.pk).exists()

@@ -2,10 +2,12 @@
 
 import json
 
+import pytest
 from django.test import Client
 
 from quizzes import services
-from quizzes.models import Question, QuestionBank, Quiz
+from quizzes.models import Category, Question, QuestionBank, Quiz
+from tests.conftest import client_for
 
 
 def test_an_instructor_opens_the_quiz_admin_pages(instructor, quiz, bank):
@@ -153,11 +155,81 @@ def test_admin_forms_offer_and_accept_only_what_the_instructor_teaches(instructo
     question = bank.questions.get(type="single")
     client = admin_client(instructor)
     form = client.get(f"/admin/quizzes/question/{question.pk}/change/").content.decode()
-    assert "Ngân hàng CCHC" in form and "Ngân hàng khác" not in form
+    assert "Ngân hàng khác" not in form
 
-    moved = client.post(f"/admin/quizzes/question/{question.pk}/change/", change_data(question, bank=theirs.pk))
-    assert moved.status_code == 200 and Question.objects.get(pk=question.pk).bank_id == bank.pk
+    form = client.get("/admin/quizzes/question/add/").content.decode()
+    assert "Ngân hàng CCHC" in form and "Ngân hàng khác" not in form
+    # A question stays in its bank, as in the API.
+    client.post(f"/admin/quizzes/question/{question.pk}/change/", change_data(question, bank=theirs.pk))
+    assert Question.objects.get(pk=question.pk).bank_id == bank.pk
     quiz = client.post("/admin/quizzes/quiz/add/", {"title": "Lạc khoá", "course": theirs.course_id,
                                                     "bank": theirs.pk, "grading_method": "highest",
                                                     "pass_percent": "50", "review": "after_submit"})
     assert quiz.status_code == 200 and not Quiz.objects.filter(title="Lạc khoá").exists()
+
+
+def quiz_form(course, bank, /, **changes) -> dict:
+    return {"title": "Kiểm tra giữa khoá", "course": course.pk, "bank": bank.pk, "category": "",
+            "grading_method": "highest", "pass_percent": "50", "review": "after_submit", **changes}
+
+
+def test_html_of_a_question_changed_in_the_admin_is_cleaned_as_in_the_api(instructor, bank):
+    question = bank.questions.get(type="single")
+    response = admin_client(instructor).post(f"/admin/quizzes/question/{question.pk}/change/", change_data(
+        question, text_format="html", text="<p>Chọn<script>alert(1)</script></p>",
+        general_feedback='<p onclick="alert(1)">Xem lại</p>'))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question.refresh_from_db()
+    assert question.text == "<p>Chọn</p>" and question.general_feedback == "<p>Xem lại</p>"
+
+
+def test_html_of_a_question_added_in_the_admin_is_cleaned_as_in_the_api(instructor, bank):
+    data = {"bank": bank.pk, "category": "", "type": "true_false", "title": "", "text_format": "html",
+            "text": "<p>Đúng?<script>alert(1)</script></p>", "points": "1",
+            "general_feedback": "<img src=x onerror=alert(1)>", "options": "{}",
+            "choices-TOTAL_FORMS": 2, "choices-INITIAL_FORMS": 0, "choices-MIN_NUM_FORMS": 0,
+            "choices-MAX_NUM_FORMS": 1000}
+    for n, (text, fraction) in enumerate([("true", "1"), ("false", "0")]):
+        data |= {f"choices-{n}-position": n, f"choices-{n}-text": text, f"choices-{n}-fraction": fraction}
+    response = admin_client(instructor).post("/admin/quizzes/question/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question = bank.questions.get(text__startswith="<p>Đúng?")
+    assert question.text == "<p>Đúng?</p>" and "onerror" not in question.general_feedback
+    assert question.choices.count() == 2
+
+
+def test_a_category_of_another_bank_is_refused_on_the_question_form(instructor, bank, course):
+    other = services.create_bank(actor=instructor, name="Ngân hàng phụ", course=course)
+    elsewhere = Category.objects.create(bank=other, name="Ở ngân hàng phụ")
+    question = bank.questions.get(type="single")
+    response = admin_client(instructor).post(f"/admin/quizzes/question/{question.pk}/change/",
+                                             change_data(question, category=elsewhere.pk))
+    assert response.status_code == 200 and set(response.context["adminform"].form.errors) == {"category"}
+    assert Question.objects.get(pk=question.pk).category_id is None
+    assert not bank.categories.filter(name="Ở ngân hàng phụ").exists()
+
+
+@pytest.mark.parametrize("field", ["bank", "category", "closes_at"])
+def test_a_quiz_saved_in_the_admin_is_checked_as_in_the_api(instructor, course, bank, field):
+    from tests.courses.conftest import build_course
+
+    other_course = build_course(instructor, code="QZ-02", lessons=1)  # taught by the same instructor
+    other_bank = services.create_bank(actor=instructor, name="Ngân hàng khoá khác", course=other_course)
+    changes = {
+        "bank": {"bank": other_bank.pk},
+        "category": {"category": Category.objects.create(bank=other_bank, name="Khác").pk},
+        "closes_at": {"opens_at_0": "2026-05-02", "opens_at_1": "08:00",
+                      "closes_at_0": "2026-05-01", "closes_at_1": "08:00"},
+    }[field]
+    client = admin_client(instructor)
+    refused = client.post("/admin/quizzes/quiz/add/", quiz_form(course, bank, **changes))
+    assert refused.status_code == 200 and set(refused.context["adminform"].form.errors) == {field}
+    assert not Quiz.objects.filter(title="Kiểm tra giữa khoá").exists()
+    api = client_for(instructor).post("/api/v1/quizzes/", {
+        "title": "Qua API", "course": course.pk, "bank": bank.pk,
+        **{"bank": {"bank": other_bank.pk}, "category": {"category": changes.get("category")},
+           "closes_at": {"opens_at": "2026-05-02T08:00:00+07:00", "closes_at": "2026-05-01T08:00:00+07:00"}}[field]},
+        format="json")
+    assert api.status_code == 400 and set(api.json()) == {field}
+    added = client.post("/admin/quizzes/quiz/add/", quiz_form(course, bank))
+    assert added.status_code == 302, added.content.decode()[:2000]

@@ -56,6 +56,16 @@ def test_a_bank_added_in_the_admin_is_made_by_the_service(course, instructor):
     assert AuditEntry.objects.filter(action="question_bank.created", target_id=str(bank.pk), actor=instructor).exists()
 
 
+def test_a_bank_stays_in_its_course_in_the_admin(bank, quiz, instructor):
+    other = build_course(instructor, code="QZ-02", lessons=1)  # taught by the same instructor
+    response = signed_in(instructor).post(f"/admin/quizzes/questionbank/{bank.pk}/change/", {
+        "name": "Ngân hàng đổi tên", "course": other.pk})
+    assert response.status_code == 302, response.content[:2000]
+    bank = QuestionBank.objects.get(pk=bank.pk)
+    # Its quizzes are its course's: as in the API, it does not move to another.
+    assert bank.name == "Ngân hàng đổi tên" and bank.course_id == quiz.course_id
+
+
 def test_the_category_list_holds_the_categories_of_the_banks_taught(bank, theirs, instructor, admin_user, hr_babe):
     Category.objects.create(bank=bank, name="Của tôi")
     assert listed(instructor, "/admin/quizzes/category/") == ids(Category.objects.filter(bank=bank))

@@ -1,11 +1,13 @@
 """The training admin shows each role what the API shows it; only an event's instructors change it."""
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AuditEntry
 from training import services
 from training.models import AttendanceRecord, Event, RosterEntry, Session
-from tests.accounts.test_admin_scope import api_listed, assert_missing, listed, signed_in
+from tests.accounts.test_admin_scope import api_listed, assert_missing, listed, offered, signed_in
+from tests.courses.conftest import build_course
 from tests.training.conftest import make_event
 
 COVERED = {"training.Event", "training.Session", "training.RosterEntry", "training.AttendanceRecord"}
@@ -96,9 +98,89 @@ def test_a_session_added_in_the_admin_goes_through_the_service(world, instructor
     outside = client.post("/admin/training/session/add/", {
         "event": ours.pk, "title": "Buổi ngoài ngày", "starts_at_0": "2030-01-01", "starts_at_1": "14:00",
         "ends_at_0": "2030-01-01", "ends_at_1": "16:00"})
-    # The service refuses it; the admin says so on the same page, with nothing saved.
-    assert outside.status_code == 302 and outside["Location"] == "/admin/training/session/add/"
+    # The service's rule refuses it on the form, which keeps what was typed; nothing is saved.
+    assert outside.status_code == 200 and set(outside.context["adminform"].form.errors) == {"starts_at"}
+    assert 'value="Buổi ngoài ngày"' in outside.content.decode()
     assert not Session.objects.filter(title="Buổi ngoài ngày").exists()
+
+
+def test_a_session_changed_in_the_admin_is_saved_through_the_service(world, instructor):
+    session = world["ours"].sessions.first()
+    local = timezone.localtime
+    response = signed_in(instructor).post(f"/admin/training/session/{session.pk}/change/", {
+        "title": "Phiên khai mạc", "starts_at_0": local(session.starts_at).date().isoformat(),
+        "starts_at_1": local(session.starts_at).strftime("%H:%M"),
+        "ends_at_0": local(session.ends_at).date().isoformat(), "ends_at_1": local(session.ends_at).strftime("%H:%M")})
+    assert response.status_code == 302, response.content[:2000]
+    assert Session.objects.get(pk=session.pk).title == "Phiên khai mạc"
+    assert AuditEntry.objects.filter(action="session.changed", target_id=str(session.pk), actor=instructor).exists()
+
+
+def event_form(event, **changes) -> dict:
+    """The change page of a class or conference and its sessions, as its instructor would post it back."""
+    local = timezone.localtime
+    sessions = list(event.sessions.order_by("starts_at"))
+    data = {"title": event.title, "starts_on": event.starts_on, "ends_on": event.ends_on, "venue": event.venue,
+            "attendance_percent": event.attendance_percent, "materials_url": event.materials_url,
+            "cohort": event.cohort, "school": event.school, "speakers": event.speakers,
+            "instructors": [person.pk for person in event.instructors.all()],
+            "courses": [course.pk for course in event.courses.all()],
+            "sessions-TOTAL_FORMS": len(sessions), "sessions-INITIAL_FORMS": len(sessions)}
+    for n, session in enumerate(sessions):
+        data |= {f"sessions-{n}-id": session.pk, f"sessions-{n}-event": event.pk, f"sessions-{n}-title": session.title,
+                 f"sessions-{n}-starts_at_0": local(session.starts_at).date().isoformat(),
+                 f"sessions-{n}-starts_at_1": local(session.starts_at).strftime("%H:%M"),
+                 f"sessions-{n}-ends_at_0": local(session.ends_at).date().isoformat(),
+                 f"sessions-{n}-ends_at_1": local(session.ends_at).strftime("%H:%M")}
+    return {**data, **changes}
+
+
+def test_sessions_changed_and_removed_on_the_event_page_go_through_the_services(world, instructor):
+    ours = world["ours"]
+    first, second = ours.sessions.order_by("starts_at")
+    data = event_form(ours, **{"sessions-0-title": "Phiên khai mạc", "sessions-1-DELETE": "on"})
+    response = signed_in(instructor).post(f"/admin/training/event/{ours.pk}/change/", data)
+    assert response.status_code == 302, response.content[:2000]
+    assert Session.objects.get(pk=first.pk).title == "Phiên khai mạc"
+    assert not Session.objects.filter(pk=second.pk).exists()
+    for action, session in (("session.changed", first), ("session.deleted", second)):
+        assert AuditEntry.objects.filter(action=action, target_id=str(session.pk), actor=instructor).exists()
+
+
+def test_what_the_event_services_refuse_is_shown_on_the_form(world, instructor):
+    ours = world["ours"]
+    client = signed_in(instructor)
+    mistyped = client.post(f"/admin/training/event/{ours.pk}/change/",
+                           event_form(ours, title="Đổi tên", ends_on="2106-11-13"))
+    assert mistyped.status_code == 200 and set(mistyped.context["adminform"].form.errors) == {"ends_on"}
+    assert 'value="Đổi tên"' in mistyped.content.decode()
+    outside = {"sessions-0-starts_at_0": "2030-01-01", "sessions-0-ends_at_0": "2030-01-01"}
+    late = client.post(f"/admin/training/event/{ours.pk}/change/", event_form(ours, **outside))
+    assert late.status_code == 200
+    [session_form] = [form for form in late.context["inline_admin_formsets"][0].formset.forms if form.errors]
+    assert set(session_form.errors) == {"starts_at"}
+    assert Event.objects.get(pk=ours.pk).title == ours.title
+
+
+def test_the_event_form_offers_the_people_who_teach_and_the_courses_the_api_lists(
+    world, instructor, other_instructor, learner, hr_babe, admin_user
+):
+    draft = build_course(other_instructor, code="NHAP", publish=False)
+    published = build_course(other_instructor, code="CONG-KHAI")
+    teachers = {instructor.pk, other_instructor.pk}
+    assert offered(instructor, "/admin/training/event/add/", "instructors") == teachers
+    page = signed_in(instructor).get("/admin/training/event/add/").content.decode()
+    assert learner.full_name not in page and hr_babe.full_name not in page and "NHAP" not in page
+    assert offered(instructor, "/admin/training/event/add/", "courses") == api_listed(instructor, "/api/v1/courses/")
+    assert offered(instructor, "/admin/training/event/add/", "courses") == {published.pk}
+    assert offered(admin_user, "/admin/training/event/add/", "courses") == {published.pk, draft.pk}
+    # What the event has already stays offered, so that saving it never drops it.
+    ours = world["ours"]
+    ours.instructors.add(learner)
+    ours.courses.add(draft)
+    page = f"/admin/training/event/{ours.pk}/change/"
+    assert offered(instructor, page, "instructors") == teachers | {learner.pk}
+    assert offered(instructor, page, "courses") == {published.pk, draft.pk}
 
 
 def test_the_roster_list_shows_instructors_their_events_and_hr_their_people(
