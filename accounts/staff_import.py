@@ -18,8 +18,9 @@ New people and people moved to another unit are handed to
 `services.people_placed`, which enrols them in the courses assigned to the unit.
 
 The file is read by `accounts.uploads`, within the limits every upload has
-(at most `STAFF_IMPORT_MAX_ROWS` people); a cell left empty because its
-formula was never calculated is reported as such.
+(at most `STAFF_IMPORT_MAX_ROWS` people), its header checked before any other
+row is read; a cell left empty because its formula was never calculated is
+reported as such.
 
 Blank rows are skipped. Every bad row is reported with its line number (the
 header is line 1) and nothing is written unless every row is good. An HR
@@ -119,28 +120,38 @@ def _read_upload(upload) -> bytes:
 def parse_staff_file(data: bytes) -> list[StaffRow]:
     """The people of a CSV or XLSX file, told apart by content, not by name."""
     try:
-        header, records = tables.read_table(data, max_rows=settings.STAFF_IMPORT_MAX_ROWS)
+        header, records = tables.read_table(data, max_rows=settings.STAFF_IMPORT_MAX_ROWS,
+                                            check_header=_header_errors)
     except uploads.UploadError as error:
         raise StaffImportError(error.errors) from None
-    columns = _columns(header.line, header.cells)
+    columns = _columns(header.cells)
     return [_staff_row(record, columns) for record in records]
 
 
-def _columns(line: int, header: list[str]) -> dict[str, int]:
-    """Where each known column is; names are matched trimmed and in any case."""
-    columns, errors = {}, []
+def _columns(header: list[str]) -> dict[str, int]:
+    """Where each known column is (first found); names are matched trimmed and in any case."""
+    columns = {}
     for index, cell in enumerate(header):
         name = tables.column_name(cell)
-        if name in columns:
-            errors.append(_error(line, _("The column “%(column)s” appears more than once.") % {"column": name}, name))
-        elif name in COLUMNS:
-            columns[name] = index
-    for name in REQUIRED_COLUMNS:
-        if name not in columns:
-            errors.append(_error(line, _("The header row has no “%(column)s” column.") % {"column": name}, name))
-    if errors:
-        raise StaffImportError(errors)
+        if name in COLUMNS:
+            columns.setdefault(name, index)
     return columns
+
+
+def _header_errors(header: tables.Row) -> list[dict]:
+    """A known column named twice, a required one missing."""
+    seen, errors = set(), []
+    for name in map(tables.column_name, header.cells):
+        if name in seen:
+            errors.append(_error(header.line, _("The column “%(column)s” appears more than once.")
+                                 % {"column": name}, name))
+        elif name in COLUMNS:
+            seen.add(name)
+    for name in REQUIRED_COLUMNS:
+        if name not in seen:
+            errors.append(_error(header.line, _("The header row has no “%(column)s” column.") % {"column": name},
+                                 name))
+    return errors
 
 
 def _staff_row(record: tables.Row, columns: dict[str, int]) -> StaffRow:

@@ -44,6 +44,10 @@ def roster_entry(number: int) -> list[str]:
     return [str(number), f"Nguyễn Văn {number}", f"BK{number:06d}"]
 
 
+def gift_question(number: int) -> str:
+    return f"Câu hỏi số {number} về cải cách hành chính?{{=Sở Nội vụ ~Sở Tư pháp ~UBND tỉnh ~Phương án {number}}}\n\n"
+
+
 def question(number: int) -> list[str]:
     return ["Một đáp án", f"Câu hỏi số {number} về cải cách hành chính?", "B", "Sở Nội vụ", "Sở Tư pháp",
             "UBND tỉnh", f"Phương án {number}"]
@@ -83,12 +87,21 @@ CASES = [
     Case("row-jump-to-20M", "staff", lambda: hostile.row_jump(STAFF, 20_000_000, person(1))),
     Case("row-jump-to-20M", "questions", lambda: hostile.row_jump(QUESTIONS, 20_000_000, question(1))),
     Case("row-jump-to-20M", "roster", lambda: hostile.row_jump(ROSTER, 20_000_000, roster_entry(1))),
-    Case("row-jump-to-100k", "staff", lambda: hostile.row_jump(STAFF, 100_000, person(1))),
-    Case("gift-500k-questions-3MB", "gift", lambda: b"a{T}\n\n" * 500_000),
+    Case("row-jump-to-100k", "staff", lambda: hostile.row_jump(STAFF, 100_000, person(1)), accepted=True),
+    Case("gift-400k-questions-2.4MB", "gift", lambda: b"a{T}\n\n" * 400_000),
+    Case("aiken-200k-questions-3.8MB", "aiken", lambda: b"a\nA.b\nB.c\nANSWER:A\n" * 200_000),
     Case("gift-1.7M-questions-10MB", "gift", lambda: b"a{T}\n\n" * (10 * MIB // 6)),
     Case("aiken-550k-questions-10MB", "aiken", lambda: b"a\nA.b\nB.c\nANSWER:A\n" * (10 * MIB // 19)),
     Case("gift-10M-blank-lines", "gift", lambda: b"\n" * (10 * MIB)),
     Case("aiken-10M-blank-lines", "aiken", lambda: b"\n" * (10 * MIB)),
+    Case("gift-one-3.5M-line-question", "gift", lambda: b"ab\n" * (10 * MIB // 3)),
+    Case("gift-one-900k-line-question", "gift", lambda: b"ab\n" * 900_000),
+    Case("aiken-one-900k-line-question", "aiken", lambda: b"ab\n" * 900_000),
+    Case("gift-one-line-of-5M-answers", "gift", lambda: b"a{=b" + b"~b" * (5 * MIB - 10) + b"}\n"),
+    Case("gift-20k-questions-26-answers", "gift", lambda: (b"a{=b" + b"~b" * 25 + b"}\n\n") * 20_000),
+    Case("gift-NUL-on-900k-lines", "gift", lambda: b"a\x00\n" * 900_000),
+    Case("aiken-900k-errors", "aiken", lambda: (b"q\n" + b"A.b\n" * 999) * 900),
+    Case("empty-cells-2M", "staff", lambda: empty_cells(STAFF, 124, 16_000)),
     Case("wrong-header-50k-rows", "staff", lambda: hostile.numbered_rows(["?", *STAFF[1:]], 50_000, person)),
     Case("wrong-header-20k-rows", "questions", lambda: hostile.numbered_rows(["?", *QUESTIONS[1:]], 20_000,
                                                                               question)),
@@ -98,6 +111,8 @@ CASES = [
     Case("wrong-header-csv-200k", "staff", lambda: csv_bytes(["?", *STAFF[1:]], map(person, range(200_000)))),
     Case("accepted-50k-people", "staff", lambda: workbook(STAFF, map(person, range(50_000))), accepted=True),
     Case("accepted-20k-questions", "questions", lambda: workbook(QUESTIONS, map(question, range(20_000))),
+         accepted=True),
+    Case("accepted-20k-questions", "gift", lambda: "".join(map(gift_question, range(20_000))).encode(),
          accepted=True),
 ]
 
@@ -214,10 +229,10 @@ def send(target: str, data: bytes) -> tuple[int, str]:
 def read_only(target: str, data: bytes) -> tuple[int, str]:
     """An accepted file read as the import reads it, without writing anyone or anything."""
     from accounts.staff_import import parse_staff_file
-    from quizzes.formats import xlsx
+    from quizzes.formats import gift, xlsx
 
     reset_peak()
-    rows = parse_staff_file(data) if target == "staff" else xlsx.parse(data)
+    rows = {"staff": parse_staff_file, "questions": xlsx.parse, "gift": gift.parse_bytes}[target](data)
     return 200, f"read {len(rows):,} rows (not imported)"
 
 
@@ -244,6 +259,16 @@ def workbook(header: list[str], rows) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def empty_cells(header: list[str], rows: int, cells: int) -> bytes:
+    """Rows of empty cells, each named by its reference (as a program writes formatted cells)."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(column).encode() for column in range(1, cells + 1)]
+    return hostile.workbook(hostile.sheet(hostile.row(*header), *(
+        b"<row>" + b"".join(b'<c r="%s%d"/>' % (letter, line) for letter in letters) + b"</row>"
+        for line in range(2, rows + 2))))
 
 
 def csv_bytes(header: list[str], rows) -> bytes:

@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import uploads
 from accounts.admin import ServiceSavesMixin
 from courses.admin import TaughtCoursesMixin
 from quizzes import services
@@ -73,6 +74,7 @@ class ChoiceInline(admin.TabularInline):
 # An Aiken file has "ANSWER:" (or "ĐÁP ÁN:") lines; a GIFT line hardly ever starts so.
 _AIKEN_ANSWER = re.compile(r"^\s*(?:ANSWER|ĐÁP ÁN)\s*:", re.IGNORECASE | re.MULTILINE)
 _EXTENSION_FORMATS = {".gift": "gift", ".aiken": "aiken", ".xlsx": "xlsx", ".xls": "xlsx"}
+_GUESSED_EXTENSIONS = (*_EXTENSION_FORMATS, ".txt")
 FORMAT_NAMES = {"gift": "GIFT", "aiken": "Aiken", "xlsx": "XLSX"}
 
 
@@ -93,16 +95,16 @@ class ImportQuestionsForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if "file" not in cleaned:
-            return cleaned
-        # One byte beyond the limit is enough for the service to refuse the file as too large.
-        cleaned["data"] = cleaned["file"].read(settings.QUESTION_IMPORT_MAX_BYTES + 1)
-        if cleaned.get("format") == "auto":
-            cleaned["format"] = guessed_format(cleaned["file"].name, cleaned["data"])
-            if cleaned["format"] is None:
-                self.add_error("format", _("The format cannot be told from the name “%(name)s”: choose GIFT, Aiken "
-                                           "or XLSX.") % {"name": cleaned["file"].name})
+        name = cleaned["file"].name if "file" in cleaned else None
+        if name and cleaned.get("format") == "auto" and PurePath(name).suffix.lower() not in _GUESSED_EXTENSIONS:
+            self.add_error("format", _("The format cannot be told from the name “%(name)s”: choose GIFT, Aiken "
+                                       "or XLSX.") % {"name": name})
         return cleaned
+
+    def file_format(self, data: bytes) -> str:
+        """The format chosen, or guessed from the file's name and its content, `data`."""
+        chosen = self.cleaned_data["format"]
+        return guessed_format(self.cleaned_data["file"].name, data) if chosen == "auto" else chosen
 
 
 @admin.register(QuestionBank)
@@ -142,12 +144,12 @@ class QuestionBankAdmin(ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
         form = ImportQuestionsForm(request.POST or None, request.FILES or None)
         errors = []
         if form.is_valid():
+            file = form.cleaned_data["file"]
             try:
-                created = services.import_questions(
-                    actor=request.user, bank=bank, data=form.cleaned_data["data"],
-                    file_format=form.cleaned_data["format"], filename=form.cleaned_data["file"].name,
-                )
-            except FormatError as error:
+                data = uploads.read_upload(file, max_bytes=settings.QUESTION_IMPORT_MAX_BYTES)
+                created = services.import_questions(actor=request.user, bank=bank, data=data,
+                                                    file_format=form.file_format(data), filename=file.name)
+            except (FormatError, uploads.UploadError) as error:
                 errors = error.errors
             else:
                 self.message_user(request, ngettext("Imported %(count)d question.", "Imported %(count)d questions.",

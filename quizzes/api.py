@@ -19,6 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import uploads
 from accounts.parsers import FormParser, MultiPartParser
 from accounts.permissions import IsInstructor
 from courses.access import taught_courses, teaches
@@ -80,14 +81,13 @@ class QuestionBankViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         upload = ImportQuestionsSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        # One byte beyond the limit is enough for the service to refuse the file as too large.
-        data = file.read(settings.QUESTION_IMPORT_MAX_BYTES + 1)
         try:
+            data = uploads.read_upload(file, max_bytes=settings.QUESTION_IMPORT_MAX_BYTES)
             created = services.import_questions(
                 actor=request.user, bank=bank, data=data, file_format=upload.validated_data["format"],
                 filename=file.name,
             )
-        except FormatError as error:
+        except (FormatError, uploads.UploadError) as error:
             return Response({"errors": error.errors}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"created": created}, status=status.HTTP_201_CREATED)
 

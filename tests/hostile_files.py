@@ -80,7 +80,8 @@ def numbered_rows(header: list[str], count: int, cells) -> bytes:
 
 
 def wide_row(header: list[str], cells: int) -> bytes:
-    return workbook(sheet(row(*header), b"<row>" + b"<c><v>1</v></c>" * cells + b"</row>"))
+    """A row of `cells` empty cells (a value that far right is refused sooner, see `far_cells`)."""
+    return workbook(sheet(row(*header), b"<row>" + b"<c/>" * cells + b"</row>"))
 
 
 def far_cells(header: list[str], count: int, *, value: bool = True) -> bytes:
@@ -149,14 +150,19 @@ def understated(data: bytes, name: str, declared: int) -> bytes:
     return bytes(data)
 
 
-def formulas(header: list[str], cells: list) -> bytes:
-    """A workbook written by a program: its formulas were never calculated, so no value is stored."""
+def written(header: list[str], *rows: list) -> bytes:
+    """A workbook as a program (openpyxl) writes one: with its size (`<dimension>`), so that it is read once."""
     book = openpyxl.Workbook()
-    book.active.append(header)
-    book.active.append(cells)
+    for cells in (header, *rows):
+        book.active.append(cells)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def formulas(header: list[str], cells: list) -> bytes:
+    """A workbook written by a program: its formulas were never calculated, so no value is stored."""
+    return written(header, cells)
 
 
 def refused_workbooks(header: list[str], cells, *, row_limit: int, limit_words: str) -> list[tuple]:
@@ -173,6 +179,10 @@ def refused_workbooks(header: list[str], cells, *, row_limit: int, limit_words: 
         ("ratio", lambda: squeezed(header, 20 * MIB), 1, "compressed more than 100 times"),
         ("long-cell", lambda: long_cell(header, 200_000), 2, "more than 256.0"),
         ("wide-row", lambda: wide_row(header, 20_000), 2, "more than 16,384 cells"),
+        ("value-in-the-last-column", lambda: far_cells(header, 5_000), 2, "a value in column XFD: an import reads "
+                                                                           "the first 100 columns only"),
+        ("row-number-jump", lambda: row_jump(header, 20_000_000, cells(1)), 20_000_000,
+         f"more than {2 * row_limit + 1:,} rows"),
         ("billion-laughs", lambda: entity_bomb(header), 1, "declares XML entities"),
         ("styles", lambda: many_styles(header, 150_000), 1, "more than 100,000 formatting records"),
     ]

@@ -88,22 +88,27 @@ def read_upload(upload) -> bytes:
 def parse_roster_file(data: bytes) -> list[RosterRow]:
     """The people of a CSV or XLSX file, told apart by content, not by name."""
     try:
-        header, records = tables.read_table(data, max_rows=settings.STAFF_IMPORT_MAX_ROWS)
+        header, records = tables.read_table(data, max_rows=settings.STAFF_IMPORT_MAX_ROWS,
+                                            check_header=_header_errors)
     except uploads.UploadError as error:
         raise RosterImportError(error.errors) from None
-    columns = _columns(header.line, header.cells)
+    columns = _columns(header.cells)
     return [_roster_row(record, columns) for record in records]
 
 
-def _columns(line: int, header: list[str]) -> dict[str, int]:
+def _columns(header: list[str]) -> dict[str, int]:
     columns = {}
     for index, cell in enumerate(header):
         name = tables.column_name(cell)
-        if name in KEY_COLUMNS and name not in columns:
-            columns[name] = index
-    if not columns:
-        raise RosterImportError([_error(line, _("The header row has no “employee_code” or “username” column."))])
+        if name in KEY_COLUMNS:
+            columns.setdefault(name, index)
     return columns
+
+
+def _header_errors(header: tables.Row) -> list[dict]:
+    if _columns(header.cells):
+        return []
+    return [_error(header.line, _("The header row has no “employee_code” or “username” column."))]
 
 
 def _roster_row(record: tables.Row, columns: dict[str, int]) -> RosterRow:

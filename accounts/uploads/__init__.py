@@ -40,6 +40,12 @@ def file_error(message: str) -> UploadError:
     return UploadError([error(1, message)])
 
 
+def read_no_further(errors: list[dict]) -> list[dict]:
+    """For a reader that stops at its MAX_ERRORS + 1st error: the first MAX_ERRORS, then where it stopped."""
+    return [*errors[:MAX_ERRORS], error(errors[MAX_ERRORS]["line"], _(
+        "… and more errors from this line on: the file was read no further."))]
+
+
 def capped(errors: list[dict]) -> list[dict]:
     """Errors by line, at most MAX_ERRORS of them and a last one saying how many more there were."""
     errors = sorted(errors, key=lambda item: item["line"])
@@ -64,20 +70,26 @@ def too_large_message(limit: int) -> str:
     return _("The file is too large: the largest file accepted is %(size)s.") % {"size": filesizeformat(limit)}
 
 
-def control_character_message(character: str) -> str:
+def control_character_in_line_message(character: str) -> str:
     return _("This line holds a control character (%(character)s), which text cannot hold: remove it and import "
              "the file again.") % {"character": f"U+{ord(character):04X}"}
 
 
 def control_character_errors(text: str) -> list[dict]:
-    """One error for each line of a text that holds a control character; CR, LF and CRLF all end a line."""
+    """An error for each line of a text that holds a control character (CR, LF and CRLF all end a line).
+
+    At most MAX_ERRORS of them: past that the text is read no further.
+    """
     errors, line, start = [], 1, 0
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for found in FORBIDDEN_CHARACTERS.finditer(text):
         line += text.count("\n", start, found.start())
         start = found.start()
-        if not errors or errors[-1]["line"] != line:
-            errors.append(error(line, control_character_message(found.group())))
+        if errors and errors[-1]["line"] == line:
+            continue
+        errors.append(error(line, control_character_in_line_message(found.group())))
+        if len(errors) > MAX_ERRORS:
+            return read_no_further(errors)
     return errors
 
 

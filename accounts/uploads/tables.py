@@ -9,6 +9,7 @@ import codecs
 import csv
 import io
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -18,7 +19,7 @@ from accounts.input_checks import FORBIDDEN_CHARACTERS
 from accounts.uploads import (
     UploadError,
     capped,
-    control_character_message,
+    control_character_in_line_message,
     error,
     file_error,
     workbook,
@@ -38,19 +39,23 @@ class Row:
     uncalculated: dict[int, str] = field(default_factory=dict)
 
 
-def read_table(data: bytes, *, max_rows: int) -> tuple[Row, list[Row]]:
-    """The header row and the data rows that hold anything, with their lines; at least one data row."""
+def read_table(data: bytes, *, max_rows: int, check_header: Callable[[Row], list[dict]]) -> tuple[Row, list[Row]]:
+    """The header row and the data rows that hold anything, with their lines; at least one data row.
+
+    `check_header` gets the header row (the first that holds anything) and
+    returns its errors, which stop the reading there.
+    """
     if not data.strip():
         raise file_error(_("The file is empty."))
     if data.startswith(ZIP_SIGNATURE):
-        table = _xlsx_rows(data, max_rows)
+        table = _xlsx_rows(data, max_rows, check_header)
     elif data.startswith(OLD_EXCEL_SIGNATURE):
         # Excel 97-2003 files, and workbooks saved with a password, are OLE2 containers.
         raise file_error(_("Old Excel files (.xls) and workbooks with a password cannot be read. Save the file "
                            "as an Excel workbook (.xlsx) without a password, or as “CSV UTF-8”, and import it "
                            "again."))
     else:
-        table = _csv_rows(data, max_rows)
+        table = _csv_rows(data, max_rows, check_header)
     if not table:
         raise file_error(_("The file is empty."))
     header, *records = table
@@ -68,10 +73,15 @@ def _too_many_people() -> str:
     return _("The file has more than %(limit)d people. Split it into smaller files.")
 
 
-def _xlsx_rows(data: bytes, max_rows: int) -> list[Row]:
+def _xlsx_rows(data: bytes, max_rows: int, check_header: Callable[[Row], list[dict]]) -> list[Row]:
     rows = workbook.read_sheet(data, max_rows=max_rows, too_many_rows=_too_many_people(),
-                               not_a_workbook=_("This is not a CSV or XLSX file."))
-    return [Row(row.line, [_normal(cell_text(value)) for value in row.values], row.uncalculated) for row in rows]
+                               not_a_workbook=_("This is not a CSV or XLSX file."),
+                               check_header=lambda header: check_header(_text_row(header)))
+    return [_text_row(row) for row in rows]
+
+
+def _text_row(row: workbook.SheetRow) -> Row:
+    return Row(row.line, [_normal(cell_text(value)) for value in row.values], row.uncalculated)
 
 
 def cell_text(value) -> str:
@@ -87,14 +97,14 @@ def _normal(cell: str) -> str:
     return unicodedata.normalize("NFC", cell.strip())
 
 
-def _csv_rows(data: bytes, max_rows: int) -> list[Row]:
+def _csv_rows(data: bytes, max_rows: int, check_header: Callable[[Row], list[dict]]) -> list[Row]:
     if data.startswith(UTF16_SIGNATURES):
         raise file_error(_not_utf8_message())
     lines = _lines(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
     try:
         header = next(lines, "")
         reader = csv.reader(chain([header], lines), delimiter=_delimiter(header))
-        return _non_blank_rows(enumerate(reader, start=1), max_rows)
+        return _non_blank_rows(enumerate(reader, start=1), max_rows, check_header)
     except UnicodeDecodeError:
         if b"\x00" in data:
             raise file_error(_("This is not a CSV or XLSX file.")) from None
@@ -130,7 +140,7 @@ def _delimiter(header: str) -> str:
     return max((",", ";", "\t"), key=header.count)
 
 
-def _non_blank_rows(rows, max_rows: int) -> list[Row]:
+def _non_blank_rows(rows, max_rows: int, check_header: Callable[[Row], list[dict]]) -> list[Row]:
     """The header and the rows that hold anything; too many rows is an error on the first one too many."""
     table, errors = [], []
     for line, cells in rows:
@@ -140,8 +150,10 @@ def _non_blank_rows(rows, max_rows: int) -> list[Row]:
         if len(table) == max_rows + 1:
             raise UploadError([error(line, _too_many_people() % {"limit": max_rows})])
         if found := next(filter(None, map(FORBIDDEN_CHARACTERS.search, cells)), None):
-            errors.append(error(line, control_character_message(found.group())))
+            errors.append(error(line, control_character_in_line_message(found.group())))
         table.append(Row(line, cells))
+        if len(table) == 1 and (header_errors := check_header(table[0])):
+            raise UploadError(header_errors)
     if errors:
         raise UploadError(capped(errors))
     return table

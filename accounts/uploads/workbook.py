@@ -14,11 +14,13 @@ it in memory. So, in this order:
    `_GuardedArchive`): nothing unpacks past its declared size, whatever the
    archive claims, and every chunk of XML passes an `xml_guard.PartGuard`
    first, which stops a file at `UPLOAD_MAX_XML_ELEMENTS` elements, at a cell
-   longer than Excel allows, a row wider than Excel allows, more rows than the
-   import takes, or an entity declaration;
-4. the rows: blank ones skipped, the header first, and the first row past
-   `max_rows` refused at its line. A cell with a control character is refused
-   at its line.
+   longer than Excel allows, a row wider than Excel allows, a value beyond the
+   columns an import reads (`xml_guard.COLUMN_LIMIT`), rows numbered out of
+   order or past the rows the import reads, more rows than the import takes,
+   or an entity declaration;
+4. the rows: blank ones skipped, the header first, checked by the import
+   before any other row is read, and the first row past `max_rows` refused at
+   its line. A cell with a control character is refused at its line.
 
 Each row comes with the formulas whose value was never calculated (openpyxl
 reads the values Excel stored, and a file written by a program has none), so
@@ -37,8 +39,8 @@ from django.utils.translation import gettext as _
 from openpyxl.reader.excel import ExcelReader
 
 from accounts.input_checks import FORBIDDEN_CHARACTERS
-from accounts.uploads import UploadError, capped, control_character_message, error, file_error
-from accounts.uploads.xml_guard import PartGuard, WorkbookLimits
+from accounts.uploads import UploadError, capped, control_character_in_line_message, error, file_error
+from accounts.uploads.xml_guard import COLUMN_LIMIT, PartGuard, WorkbookLimits
 
 # Every part of a ZIP archive has one central directory header, which starts so.
 CENTRAL_DIRECTORY_HEADER = b"PK\x01\x02"
@@ -55,12 +57,15 @@ class SheetRow:
 
 
 def read_sheet(data: bytes, *, max_rows: int, too_many_rows: str, not_a_workbook: str,
+               check_header: Callable[[SheetRow], list[dict]],
                choose_sheet: Callable = lambda workbook: workbook.worksheets[0]) -> list[SheetRow]:
     """The non-blank rows of the sheet `choose_sheet` picks, the header first; raises `UploadError`.
 
-    `too_many_rows` is the message (with `%(limit)d`) for more than `max_rows`
-    rows below the header; `not_a_workbook` the one for a ZIP file openpyxl
-    cannot open.
+    `check_header` gets the first non-blank row and returns its errors, which
+    stop the reading there. The rows below it are cut to its width: no import
+    reads a column that has no header. `too_many_rows` is the message (with
+    `%(limit)d`) for more than `max_rows` rows below the header;
+    `not_a_workbook` the one for a ZIP file openpyxl cannot open.
     """
     limits = WorkbookLimits(max_rows=max_rows, too_many_rows=too_many_rows,
                             max_elements=settings.UPLOAD_MAX_XML_ELEMENTS)
@@ -73,7 +78,7 @@ def read_sheet(data: bytes, *, max_rows: int, too_many_rows: str, not_a_workbook
             # openpyxl raises a dozen kinds of error on a damaged or foreign ZIP file.
             raise file_error(not_a_workbook) from None
         try:
-            return _rows(choose_sheet(workbook), archive, limits)
+            return _rows(choose_sheet(workbook), archive, limits, check_header)
         except UploadError:
             raise
         except Exception:
@@ -161,28 +166,49 @@ def _load(archive: _GuardedArchive):
     return reader.wb
 
 
-def _rows(sheet, archive: _GuardedArchive, limits: WorkbookLimits) -> list[SheetRow]:
-    # Some programs write a wrong sheet size; trusting it would drop rows.
-    sheet.reset_dimensions()
-    rows, errors = [], []
-    for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        # The sheet's part was opened last, when its rows began.
-        formulas = archive.latest_guard.take_formulas(line)
-        if all(value is None or isinstance(value, str) and not value.strip() for value in values):
-            continue
-        if len(rows) == limits.max_rows + 1:
-            raise UploadError([error(line, limits.too_many_rows % {"limit": limits.max_rows})])
-        errors += _control_character_errors(line, values)
-        uncalculated = {column - 1: formula for column, formula in formulas.items()
-                        if column <= len(values) and values[column - 1] is None}
-        rows.append(SheetRow(line, values, uncalculated))
+def _rows(sheet, archive: _GuardedArchive, limits: WorkbookLimits, check_header: Callable) -> list[SheetRow]:
+    rows = _non_blank_rows(sheet, archive)
+    header = next(rows, None)
+    if header is None:
+        return []
+    width = max(column for column, value in enumerate(header.values, start=1) if not _blank(value))
+    header.values = header.values[:width]
+    if header_errors := check_header(header):
+        raise UploadError(header_errors)
+    table, errors = [header], _control_character_errors(header)
+    for row in rows:
+        if len(table) == limits.max_rows + 1:
+            raise UploadError([error(row.line, limits.too_many_rows % {"limit": limits.max_rows})])
+        row.values = row.values[:width]
+        errors += _control_character_errors(row)
+        table.append(row)
     if errors:
         raise UploadError(capped(errors))
-    return rows
+    return table
 
 
-def _control_character_errors(line: int, values: tuple) -> list[dict]:
-    for value in values:
+def _non_blank_rows(sheet, archive: _GuardedArchive):
+    # Some programs write a wrong sheet size; trusting it would drop rows.
+    sheet.reset_dimensions()
+    # openpyxl pads each row to `max_col`, and returns an empty row for every row number a sheet skips: the
+    # guard refuses a value beyond COLUMN_LIMIT and a row numbered past what the import reads.
+    for line, values in enumerate(sheet.iter_rows(max_col=COLUMN_LIMIT, values_only=True), start=1):
+        # The sheet's part was opened last, when its rows began.
+        formulas = archive.latest_guard.take_formulas(line)
+        # Counted first: the rows a sheet skips are all None, and there may be many.
+        if values.count(None) == len(values) or all(map(_blank, values)):
+            continue
+        uncalculated = {column - 1: formula for column, formula in formulas.items()
+                        if column <= len(values) and values[column - 1] is None}
+        yield SheetRow(line, values, uncalculated)
+
+
+def _blank(value) -> bool:
+    return value is None or isinstance(value, str) and not value.strip()
+
+
+def _control_character_errors(row: SheetRow) -> list[dict]:
+    for value in row.values:
         if isinstance(value, str) and (found := FORBIDDEN_CHARACTERS.search(value)):
-            return [error(line, control_character_message(found.group()))]
+            return [error(row.line, control_character_in_line_message(found.group()))]
     return []

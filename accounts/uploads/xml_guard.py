@@ -17,7 +17,7 @@ from xml.parsers import expat
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from accounts.uploads import UploadError, error, file_error
 
@@ -25,6 +25,12 @@ from accounts.uploads import UploadError, error, file_error
 # most six bytes each once escaped) with its end tags.
 TEXT_BYTES_LIMIT = 256 * 1024
 ROW_CELLS_LIMIT = 16_384  # the most columns an Excel sheet has
+# The columns an import reads: its header and data lie far to the left of this
+# (the question template, with every option from A to Z, has 62 columns). openpyxl pads every row it
+# returns with empty cells up to its last cell, so a value further right is
+# refused, and openpyxl is told to read no further (`workbook.read_sheet`).
+COLUMN_LIMIT = 100
+LAST_ROW = 1_048_576  # the last row of an Excel sheet
 # Parts that openpyxl reads whole into objects (styles, the workbook, the
 # relationships) cost it about 30 µs and 700 bytes per element.
 WHOLE_PART_ELEMENTS = 100_000
@@ -35,6 +41,7 @@ FORMULA_SHOWN = 60  # characters of a formula quoted in a message
 PENDING_FORMULAS = 10_000
 # How an XML part may begin, after any spaces: a tag, or a byte-order mark.
 XML_STARTS = (b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00<")
+DIGITS = "0123456789"
 
 
 @dataclass
@@ -60,9 +67,9 @@ class PartGuard:
         self.binary = None  # known from the part's first bytes other than spaces
         self.part_element_limit = None
         self.elements = self.counted = self.read = self.last_start = 0
-        self.rows = self.filled_rows = self.line = 0
-        self.row_cells = self.cells_since_ref = 0
-        self.last_ref, self.row_filled = None, False
+        self.filled_rows = self.line = 0
+        self.row_cells = self.column = 0
+        self.row_filled = False
         self.formula = None  # (the row's formulas, the column) while a formula's text is read
         self.formulas: dict[int, dict[int, str]] = {}  # line -> column -> "=formula"
         self.pending_formulas = 0
@@ -126,14 +133,23 @@ class PartGuard:
                 % {"size": filesizeformat(TEXT_BYTES_LIMIT)})])
 
     def _row(self, attributes: dict) -> None:
-        # As openpyxl numbers rows: by their `r`, else one after the last.
-        self.line = int(attributes["r"]) if "r" in attributes else self.line + 1
-        self.rows += 1
-        self.row_cells = self.cells_since_ref = 0
-        self.last_ref, self.row_filled = None, False
-        limit = 2 * self.limits.max_rows + 1
-        if self.rows > limit:
-            raise UploadError([error(self.line, _(
+        """A row, numbered as openpyxl numbers it: by its `r`, else one after the last.
+
+        openpyxl returns an empty row for every number skipped and drops a row
+        numbered below the last, so the numbers must rise, and no higher than
+        the rows an import reads, blank ones and empty ones that keep a format
+        included.
+        """
+        line = int(attributes["r"]) if "r" in attributes else self.line + 1
+        if line <= self.line or line < 1:
+            raise UploadError([error(max(self.line, 1), _(
+                "The rows of this sheet are numbered out of order (row %(line)s after row %(previous)s), which "
+                "spreadsheet programs never do. Open the file in Excel, save it and import it again.")
+                % {"line": line, "previous": self.line})])
+        self.line, self.row_cells, self.column, self.row_filled = line, 0, 0, False
+        limit = min(2 * self.limits.max_rows + 1, LAST_ROW)
+        if line > limit:
+            raise UploadError([error(line, _(
                 "The sheet has more than %(limit)s rows, counting empty rows that keep a format. Delete the rows "
                 "below your data and import it again.") % {"limit": number_format(limit, force_grouping=True)})])
 
@@ -143,13 +159,17 @@ class PartGuard:
             raise UploadError([error(self.line, _("This row has more than %(limit)s cells, the most a spreadsheet "
                                                   "row has.") % {"limit": number_format(ROW_CELLS_LIMIT,
                                                                                         force_grouping=True)})])
+        # As openpyxl finds a cell's column: from its `r`, else one after the last cell's.
         reference = attributes.get("r")
-        if reference:
-            self.last_ref, self.cells_since_ref = reference, 0
-        else:
-            self.cells_since_ref += 1
+        self.column = column_index_from_string(reference.rstrip(DIGITS)) if reference else self.column + 1
 
     def _value(self, attributes: dict) -> None:
+        if self.line and self.column > COLUMN_LIMIT:
+            raise UploadError([error(self.line, _(
+                "This row has a value in column %(column)s: an import reads the first %(limit)d columns only (A to "
+                "%(last)s). Delete what lies beyond them and import the file again.")
+                % {"column": get_column_letter(self.column), "limit": COLUMN_LIMIT,
+                   "last": get_column_letter(COLUMN_LIMIT)})])
         # A row with a value element counts, even an empty one: the guard only bounds what openpyxl reads.
         if self.line and not self.row_filled:
             self.row_filled = True
@@ -160,7 +180,7 @@ class PartGuard:
     def _formula(self, attributes: dict) -> None:
         if not self.line or self.pending_formulas >= PENDING_FORMULAS:
             return
-        self.formula = (self.formulas.setdefault(self.line, {}), self._column())
+        self.formula = (self.formulas.setdefault(self.line, {}), self.column)
         self.formula[0][self.formula[1]] = "="
         self.pending_formulas += 1
         self.parser.CharacterDataHandler = self._formula_text
@@ -168,11 +188,6 @@ class PartGuard:
     def _formula_text(self, text: str) -> None:
         formulas, column = self.formula
         formulas[column] = (formulas[column] + text)[:FORMULA_SHOWN]
-
-    def _column(self) -> int:
-        """The current cell's column, as openpyxl finds it: from its `r`, else one after the last cell's."""
-        base = column_index_from_string(self.last_ref.rstrip("0123456789")) if self.last_ref else 0
-        return base + self.cells_since_ref
 
     def _doctype(self, *args) -> None:
         # Entities can only be declared in a DOCTYPE; Excel never writes one.

@@ -32,12 +32,13 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion
+from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion, TextLimits
 from quizzes.formats.gift import decode
 
 _OPTION = re.compile(r"([A-Z])[.)][ \t]?(.*)")
 _ANSWER = re.compile(r"(?:ANSWER|ĐÁP ÁN)\s*:(.*)", re.IGNORECASE)
 _LETTER = re.compile(r"([A-Za-z])\s*[.)]?")
+_NOT_SPACE = re.compile(r"\S")
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -46,6 +47,7 @@ class _Draft:
     line: int
     text: list[str]
     options: dict[str, tuple[int, str]] = field(default_factory=dict)
+    characters: int = 0
 
 
 def parse_bytes(data: bytes) -> list[ParsedQuestion]:
@@ -53,12 +55,12 @@ def parse_bytes(data: bytes) -> list[ParsedQuestion]:
 
 
 def parse(text: str) -> list[ParsedQuestion]:
-    """Every question of an Aiken text; raises `FormatError` listing every problem with its line."""
-    questions, errors = [], []
+    """Every question of an Aiken text; raises `FormatError` listing every problem with its line (`TextLimits`)."""
+    questions, errors, limits = [], [], TextLimits()
+    text = _normalised(text)
+    limits.check_lines(text)
     draft = None
-    for number, line in enumerate(_lines(text), 1):
-        if not line:
-            continue
+    for number, line in _lines(text):
         option, answer = _OPTION.fullmatch(line), _ANSWER.fullmatch(line)
         if (option or answer) and draft is None:
             errors.append(_error(number, _("This line is an option or an ANSWER, but no question text comes "
@@ -68,14 +70,20 @@ def parse(text: str) -> list[ParsedQuestion]:
         elif answer:
             question = _finish(draft, number, answer.group(1), errors)
             if question:
+                limits.question_read(question)
                 questions.append(question)
             draft = None
         elif draft is None or not draft.options:
-            draft = draft or _Draft(line=number, text=[])
+            draft = draft or _started(number, limits)
             draft.text.append(line)
         else:
             errors.append(_missing_answer(draft))
-            draft = _Draft(line=number, text=[line])
+            draft = _started(number, limits)
+            draft.text.append(line)
+        if draft is not None:
+            draft.characters += len(line)
+            limits.check_length(draft.line, draft.characters)
+        limits.check_errors(errors)
     if draft is not None:
         errors.append(_missing_answer(draft))
     if errors:
@@ -83,9 +91,25 @@ def parse(text: str) -> list[ParsedQuestion]:
     return questions
 
 
-def _lines(text: str) -> list[str]:
-    text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
-    return [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+def _normalised(text: str) -> str:
+    """Composed Unicode (NFC), without a byte-order mark, every line ending in LF."""
+    return unicodedata.normalize("NFC", text.removeprefix("\ufeff")).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _lines(text: str):
+    """The lines that hold anything, stripped, with their numbers; blank lines are skipped without a step each."""
+    position, number = 0, 1
+    while found := _NOT_SPACE.search(text, position):
+        start = text.rfind("\n", position, found.start()) + 1
+        number += text.count("\n", position, start)
+        end = text.find("\n", found.end())
+        position = len(text) if end < 0 else end
+        yield number, text[start:position].strip()
+
+
+def _started(line: int, limits: TextLimits) -> _Draft:
+    limits.question_starts(line)
+    return _Draft(line=line, text=[])
 
 
 def _add_option(draft: _Draft, number: int, option: re.Match, errors: list) -> None:

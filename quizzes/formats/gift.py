@@ -62,8 +62,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from accounts.uploads import capped, control_character_errors
-from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion
+from accounts.uploads import control_character_errors
+from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion, TextLimits
 
 # While a question's structure is read, each escaped character stands as a Unicode
 # noncharacter (reserved for exactly such internal use), as Moodle does with "&&035;".
@@ -84,6 +84,9 @@ _OPTION_VALUES = {"": True, "=true": True, "=false": False}
 _WEIGHT = re.compile(r"%(-?\d+(?:\.\d*)?)%")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_NOT_SPACE = re.compile(r"\S")
+# The line break before a blank line, or before the end; possessive, so that a run of spaces is scanned once.
+_BLANK_LINE = re.compile(r"\n[^\S\n]*+(?=\n|\Z)")
 BLANK = "_____"
 
 
@@ -118,29 +121,35 @@ def decode(data: bytes) -> str:
             "This file is not in UTF-8, the encoding for Vietnamese text: open it in a text editor, "
             "choose Save As, pick the UTF-8 encoding and upload it again.")}]) from None
     if errors := control_character_errors(text):
-        raise FormatError(capped(errors))
+        raise FormatError(errors)
     return text
 
 
 def parse(text: str) -> list[ParsedQuestion]:
-    """Every question of a GIFT text; raises `FormatError` listing every bad question."""
-    questions, errors = [], []
+    """Every question of a GIFT text; raises `FormatError` listing every bad question, within `TextLimits`."""
+    questions, errors, limits = [], [], TextLimits()
+    text = _clean(text)
+    limits.check_lines(text)
     category, options = "", {}
-    for block in _blocks(_clean(text)):
+    for block in _blocks(text, limits):
         block, found = _split_options(block, errors)
         options.update(found)
         if block and block[0][1].lstrip().startswith(_CATEGORY):
             category = _category(block[0][1])
             block = block[1:]
         if not block:
+            limits.check_errors(errors)
             continue  # options written here belong to the next question
         line, question_options, options = block[0][0], options, {}
+        limits.question_starts(line)
         try:
             question = _question("\n".join(content for _number, content in block))
         except _Invalid as invalid:
             errors.extend({"line": line, "message": message} for message in invalid.messages)
+            limits.check_errors(errors)
             continue
         question.line, question.category, question.options = line, category, question_options
+        limits.question_read(question)
         questions.append(question)
     if errors:
         raise FormatError(errors)
@@ -152,19 +161,31 @@ def _clean(text: str) -> str:
     return _NONCHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _blocks(text: str):
-    """Each question's lines as (line number, line), without comments; blank lines separate questions."""
-    block = []
-    for number, line in enumerate(text.split("\n"), 1):
-        stripped = line.strip()
-        if not stripped:
-            if block:
-                yield block
-            block = []
-        elif not stripped.startswith("//") or _OPTIONS.match(stripped):
-            block.append((number, line.rstrip()))
-    if block:
-        yield block
+def _blocks(text: str, limits: TextLimits):
+    """Each question's lines as (line number, line), without comments; blank lines separate questions.
+
+    A block is found, and its length checked, before it is cut into lines: blank
+    lines cost no step of Python each, and a block too long to be a question
+    is refused before it is held as lines.
+    """
+    position, number = 0, 1
+    while found := _NOT_SPACE.search(text, position):
+        start = text.rfind("\n", position, found.start()) + 1
+        number += text.count("\n", position, start)
+        blank = _BLANK_LINE.search(text, found.end())
+        end = blank.start() if blank else len(text)
+        limits.check_length(number, end - start)
+        lines = text[start:end].split("\n")
+        if block := [(line_number, line.rstrip()) for line_number, line in enumerate(lines, number)
+                     if not _is_comment(line)]:
+            yield block
+        number += len(lines) - 1
+        position = end
+
+
+def _is_comment(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.startswith("//") and not _OPTIONS.match(stripped)
 
 
 def _split_options(block: list, errors: list) -> tuple[list, dict]:

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
-from accounts.uploads import tables
+from accounts.uploads import MAX_ERRORS, control_character_errors, control_character_in_line_message, tables
 from accounts.uploads.xml_guard import PartGuard, WorkbookLimits
 from tests import hostile_files as hostile
 from tests.conftest import client_for
@@ -56,7 +56,7 @@ def test_it_never_unpacks_a_part_past_the_size_the_archive_declares():
     tracemalloc.start()
     try:
         with pytest.raises(tables.UploadError):
-            tables.read_table(data, max_rows=100)
+            tables.read_table(data, max_rows=100, check_header=lambda header: [])
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -140,3 +140,64 @@ def test_an_xml_part_after_spaces_is_checked_as_xml():
     guard.check(b" " * 70_000)
     with pytest.raises(tables.UploadError):
         guard.check(b"<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>")
+
+
+def test_a_value_far_to_the_right_is_refused_at_its_row_naming_the_columns_read(admin_user, province):
+    data = hostile.workbook(hostile.sheet(hostile.row(*HEADER), hostile.row(*person(1)),
+                                          b'<row><c r="CW3"><v>1</v></c></row>'))
+    assert hostile.refusal(post(admin_user, data)) == [
+        (3, "This row has a value in column CW: an import reads the first 100 columns only (A to CV). Delete what "
+            "lies beyond them and import the file again.")]
+
+
+def test_rows_are_read_no_wider_than_the_header_whatever_empty_cells_lie_beyond():
+    # openpyxl pads a row with empty cells up to its last one: here, column XFD.
+    far = b'<c r="XFD%d"/>'
+    rows = [hostile.row(*person(line)).replace(b"</row>", far % line + b"</row>") for line in (2, 3)]
+    data = hostile.workbook(hostile.sheet(hostile.row(*HEADER).replace(b"</row>", far % 1 + b"</row>"), *rows))
+    header, records = tables.read_table(data, max_rows=10, check_header=lambda header: [])
+    assert header.cells == HEADER and [len(record.cells) for record in records] == [len(HEADER)] * 2
+
+
+def test_a_row_numbered_past_excels_last_row_is_refused_at_once(admin_user, province, settings):
+    settings.STAFF_IMPORT_MAX_ROWS = 1_000_000
+    data = hostile.row_jump(HEADER, 20_000_000, person(1))
+    assert hostile.refusal(post(admin_user, data)) == [
+        (20_000_000, "The sheet has more than 1,048,576 rows, counting empty rows that keep a format. Delete the "
+                     "rows below your data and import it again.")]
+    assert not User.objects.filter(username="cb1").exists()
+
+
+def test_rows_numbered_out_of_order_are_refused_not_dropped(admin_user, province):
+    rows = [hostile.row(*person(number)).replace(b"<row>", b'<row r="%d">' % line) for number, line in
+            ((1, 3), (2, 2))]
+    assert hostile.refusal(post(admin_user, hostile.workbook(hostile.sheet(hostile.row(*HEADER), *rows)))) == [
+        (3, "The rows of this sheet are numbered out of order (row 2 after row 3), which spreadsheet programs "
+            "never do. Open the file in Excel, save it and import it again.")]
+    assert not User.objects.filter(username__startswith="cb").exists()
+
+
+@pytest.mark.parametrize("name, build", [
+    ("can-bo.xlsx", lambda header: hostile.written(header, *map(person, range(1010)))),
+    ("can-bo.csv", lambda header: "\n".join(",".join(cells) for cells in [header, *map(person, range(1010))])
+     .encode()),
+])
+def test_a_wrong_header_is_refused_before_any_other_row_is_read(admin_user, province, settings, name, build):
+    # More people than the limit: read past the header, the file would be refused for that. (What openpyxl
+    # reads ahead of the header, 16 KB, holds fewer.)
+    settings.STAFF_IMPORT_MAX_ROWS = 1000
+    data = build(["username", "full_name", "e-mail", "employee_code", "org_unit", "username"])
+    response = post(admin_user, data, name=name)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"line": 1, "field": "username", "message": "The column “username” appears more than once."},
+        {"line": 1, "field": "email", "message": "The header row has no “email” column."},
+    ]
+
+
+def test_a_text_with_a_control_character_on_every_line_is_read_no_further_than_the_errors_told():
+    errors = control_character_errors("a\x00\n" * 100_000)
+    assert len(errors) == MAX_ERRORS + 1
+    assert errors[0] == {"line": 1, "message": control_character_in_line_message("\x00")}
+    assert errors[-1] == {"line": MAX_ERRORS + 1, "message": "… and more errors from this line on: the file was "
+                                                              "read no further."}

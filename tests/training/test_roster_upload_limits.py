@@ -46,3 +46,16 @@ def test_a_control_character_in_a_workbook_cell_is_refused_at_its_line(instructo
     [(line, message)] = hostile.refusal(post(instructor, conference, data))
     assert line == 2 and "control character (U+007F)" in message
     assert not RosterEntry.objects.exists()
+
+
+@pytest.mark.parametrize("name, build", [
+    ("danh-sach.xlsx", lambda rows: hostile.written(["STT", "Họ và tên"], *rows)),
+    ("danh-sach.csv", lambda rows: "\n".join(",".join(cells) for cells in [["STT", "Họ và tên"], *rows]).encode()),
+])
+def test_a_header_without_a_key_column_is_refused_before_any_other_row_is_read(instructor, conference, settings,
+                                                                               name, build):
+    # More people than the limit: read past the header, the file would be refused for that.
+    settings.STAFF_IMPORT_MAX_ROWS = 1000
+    data = build([[str(number), f"Người {number}"] for number in range(1010)])
+    assert hostile.refusal(post(instructor, conference, data, name=name)) == [
+        (1, "The header row has no “employee_code” or “username” column.")]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.uploads import UploadError, formula_message, workbook
-from quizzes.formats import TEXT_FORMATS, FormatError, ParsedAnswer, ParsedQuestion
+from quizzes.formats import TEXT_FORMATS, TOO_MANY_QUESTIONS, FormatError, ParsedAnswer, ParsedQuestion
 from quizzes.formats.xlsx.layout import (
     HEAD_COLUMNS,
     INSTRUCTIONS_SHEET,
@@ -67,7 +67,7 @@ def parse(data: bytes) -> list[ParsedQuestion]:
     if not rows:
         raise FormatError([{"line": 1, "message": _("The sheet is empty: download the template and fill it in.")}])
     header, *records = rows
-    columns = _columns(header.line, header.values)
+    columns = _columns(header.values)
     questions, errors = [], []
     headers = {key: _cell_text(header.values[index]) for index, key in columns.items()}
     for record in records:
@@ -94,7 +94,8 @@ def _read_rows(data: bytes) -> list[workbook.SheetRow]:
     try:
         return workbook.read_sheet(
             data, max_rows=settings.QUESTION_IMPORT_MAX_ROWS, choose_sheet=_question_sheet,
-            too_many_rows=_("The file has more than %(limit)d questions. Split it into smaller files."),
+            check_header=_header_errors,
+            too_many_rows=TOO_MANY_QUESTIONS,
             not_a_workbook=_("This XLSX file is damaged and cannot be read."),
         )
     except UploadError as error:
@@ -118,20 +119,23 @@ def _file_error(message: str) -> FormatError:
     return FormatError([{"line": 1, "message": message}])
 
 
-def _columns(line: int, header: tuple) -> dict[int, str]:
-    """Column index to column key, from the header row; the type and question columns are required."""
+def _columns(header: tuple) -> dict[int, str]:
+    """Column index to column key, from the header row."""
     columns = {}
     for index, value in enumerate(header):
         key = _column_key(_cell_text(value))
         if key and key not in columns.values():
             columns[index] = key
-    missing = [column for column in HEAD_COLUMNS if column.key in ("type", "text")
-               and column.key not in columns.values()]
-    if missing:
-        raise FormatError([{"line": line, "message": _(
-            "The header row has no “%(column)s” column; keep the template's first row as it is.")
-            % {"column": column.header}} for column in missing])
     return columns
+
+
+def _header_errors(header: workbook.SheetRow) -> list[dict]:
+    """The type and question columns are required."""
+    found = _columns(header.values).values()
+    return [{"line": header.line, "message": _(
+        "The header row has no “%(column)s” column; keep the template's first row as it is.")
+        % {"column": column.header}} for column in HEAD_COLUMNS if column.key in ("type", "text")
+        and column.key not in found]
 
 
 def _column_key(header: str) -> str | None:
