@@ -88,16 +88,6 @@ class ImportResultSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
 
 
-class ImportErrorSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
-    field = serializers.CharField(required=False, help_text=_("The column at fault, when one is."))
-    message = serializers.CharField()
-
-
-class ImportErrorsSerializer(serializers.Serializer):
-    errors = ImportErrorSerializer(many=True)
-
-
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("CSV (UTF-8) or XLSX with a header row."))
 

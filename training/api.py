@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -33,7 +33,6 @@ from rest_framework.views import APIView
 from accounts.parsers import FormParser, MultiPartParser
 from accounts.permissions import IsInstructor
 from accounts.scope import unit_in_scope, users_in_scope
-from accounts.serializers import ImportErrorsSerializer
 from training import checkin, roster_import, services
 from training.access import is_hr, teaches, visible_events
 from training.models import AttendanceRecord, Event, RosterEntry, Session
@@ -46,7 +45,6 @@ from training.serializers import (
     CheckInSerializer,
     ClassSerializer,
     ConferenceSerializer,
-    FileErrorsSerializer,
     KioskSerializer,
     RosterAddResultSerializer,
     RosterAddSerializer,
@@ -171,10 +169,11 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         request={"multipart/form-data": RosterImportSerializer},
         responses={
             200: RosterAddResultSerializer,
+            # Any field may be named: the request's own checks (control characters) come first.
             400: OpenApiResponse(
-                PolymorphicProxySerializer(component_name="RosterImportProblem", resource_type_field_name=None,
-                                           serializers=[ImportErrorsSerializer, FileErrorsSerializer]),
-                description=_("Line-numbered errors of the file, or what is wrong with the upload itself."),
+                OpenApiTypes.OBJECT,
+                description=_("Line-numbered errors of the file (`errors`), or what is wrong with the upload "
+                              "itself, by field."),
             ),
         },
     )
@@ -233,9 +232,10 @@ class SessionViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.
         return session
 
     def perform_update(self, serializer):
-        serializer.instance = services.update_session(
-            actor=self.request.user, session=serializer.instance, **serializer.validated_data
-        )
+        session = services.update_session(actor=self.request.user, session=serializer.instance,
+                                          **serializer.validated_data)
+        # The service reads the row again; the answer carries the attendance counts as a read does.
+        serializer.instance = self.get_queryset().get(pk=session.pk)
 
     def perform_destroy(self, instance):
         services.delete_session(actor=self.request.user, session=instance)

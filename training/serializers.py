@@ -104,10 +104,6 @@ class RosterAddResultSerializer(serializers.Serializer):
     already = serializers.IntegerField(help_text=_("People who were on the roster already."))
 
 
-class FileErrorsSerializer(serializers.Serializer):
-    file = serializers.ListField(child=serializers.CharField())
-
-
 class RosterImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("CSV (UTF-8) or XLSX with a header row naming an "
                                              "“employee_code” or “username” column."))

@@ -264,3 +264,11 @@ def test_a_course_linked_to_two_events_counts_the_rule_met_at_either(instructor,
     assert Enrollment.objects.get(user=people[0], course=course).attendance_met_at is not None
     record_all(instructor, first, status="absent")
     assert Enrollment.objects.get(user=people[0], course=course).attendance_met_at is None
+
+
+def test_a_session_changed_through_the_api_answers_with_its_attendance_counts(conference, instructor):
+    session = conference.sessions.first()
+    response = client_for(instructor).patch(f"/api/v1/sessions/{session.pk}/", {"title": "Phiên sáng"})
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "Phiên sáng"
+    assert {"present", "late", "excused", "absent"} <= set(response.json())
