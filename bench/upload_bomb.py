@@ -101,7 +101,7 @@ CASES = [
     Case("gift-20k-questions-26-answers", "gift", lambda: (b"a{=b" + b"~b" * 25 + b"}\n\n") * 20_000),
     Case("gift-NUL-on-900k-lines", "gift", lambda: b"a\x00\n" * 900_000),
     Case("aiken-900k-errors", "aiken", lambda: (b"q\n" + b"A.b\n" * 999) * 900),
-    Case("empty-cells-2M", "staff", lambda: empty_cells(STAFF, 124, 16_000)),
+    Case("empty-cells-2M", "staff", lambda: hostile.empty_cells(STAFF, 124, 16_000)),
     Case("wrong-header-50k-rows", "staff", lambda: hostile.numbered_rows(["?", *STAFF[1:]], 50_000, person)),
     Case("wrong-header-20k-rows", "questions", lambda: hostile.numbered_rows(["?", *QUESTIONS[1:]], 20_000,
                                                                               question)),
@@ -259,16 +259,6 @@ def workbook(header: list[str], rows) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def empty_cells(header: list[str], rows: int, cells: int) -> bytes:
-    """Rows of empty cells, each named by its reference (as a program writes formatted cells)."""
-    from openpyxl.utils import get_column_letter
-
-    letters = [get_column_letter(column).encode() for column in range(1, cells + 1)]
-    return hostile.workbook(hostile.sheet(hostile.row(*header), *(
-        b"<row>" + b"".join(b'<c r="%s%d"/>' % (letter, line) for letter in letters) + b"</row>"
-        for line in range(2, rows + 2))))
 
 
 def csv_bytes(header: list[str], rows) -> bytes:

@@ -192,3 +192,13 @@ def refusal(response) -> list[tuple[int, str]]:
     """The (line, message) of each error of an import's 400."""
     assert response.status_code == 400, response.content
     return [(error["line"], error["message"]) for error in response.json()["errors"]]
+
+
+def empty_cells(header: list[str], rows: int, cells: int) -> bytes:
+    """Rows of empty cells, each named by its reference (as a program writes formatted cells)."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(column).encode() for column in range(1, cells + 1)]
+    return workbook(sheet(row(*header), *(
+        b"<row>" + b"".join(b'<c r="%s%d"/>' % (letter, line) for letter in letters) + b"</row>"
+        for line in range(2, rows + 2))))

@@ -31,6 +31,11 @@ ROW_CELLS_LIMIT = 16_384  # the most columns an Excel sheet has
 # refused, and openpyxl is told to read no further (`workbook.read_sheet`).
 COLUMN_LIMIT = 100
 LAST_ROW = 1_048_576  # the last row of an Excel sheet
+# Cells with no value (a format, a border) in a whole workbook: a list of 50,000
+# people with a blank column has 50,000. openpyxl spends about 2.5 µs on each, so
+# a sheet of nothing else is refused within a second or two, long before the
+# element budget (UPLOAD_MAX_XML_ELEMENTS) would stop it.
+EMPTY_CELLS_LIMIT = 400_000
 # Parts that openpyxl reads whole into objects (styles, the workbook, the
 # relationships) cost it about 30 µs and 700 bytes per element.
 WHOLE_PART_ELEMENTS = 100_000
@@ -68,8 +73,8 @@ class PartGuard:
         self.part_element_limit = None
         self.elements = self.counted = self.read = self.last_start = 0
         self.filled_rows = self.line = 0
-        self.row_cells = self.column = 0
-        self.row_filled = False
+        self.row_cells = self.column = self.empty_cells = 0
+        self.row_filled = self.cell_empty = False
         self.formula = None  # (the row's formulas, the column) while a formula's text is read
         self.formulas: dict[int, dict[int, str]] = {}  # line -> column -> "=formula"
         self.pending_formulas = 0
@@ -140,6 +145,7 @@ class PartGuard:
         the rows an import reads, blank ones and empty ones that keep a format
         included.
         """
+        self._count_empty_cell()
         line = int(attributes["r"]) if "r" in attributes else self.line + 1
         if line <= self.line or line < 1:
             raise UploadError([error(max(self.line, 1), _(
@@ -154,6 +160,8 @@ class PartGuard:
                 "below your data and import it again.") % {"limit": number_format(limit, force_grouping=True)})])
 
     def _cell(self, attributes: dict) -> None:
+        self._count_empty_cell()
+        self.cell_empty = True
         self.row_cells += 1
         if self.row_cells > ROW_CELLS_LIMIT:
             raise UploadError([error(self.line, _("This row has more than %(limit)s cells, the most a spreadsheet "
@@ -163,7 +171,20 @@ class PartGuard:
         reference = attributes.get("r")
         self.column = column_index_from_string(reference.rstrip(DIGITS)) if reference else self.column + 1
 
+    def _count_empty_cell(self) -> None:
+        """The cell before, if it held no value, counts against EMPTY_CELLS_LIMIT."""
+        if not self.cell_empty:
+            return
+        self.cell_empty = False
+        self.empty_cells += 1
+        if self.empty_cells > EMPTY_CELLS_LIMIT:
+            raise UploadError([error(max(self.line, 1), _(
+                "This sheet holds more than %(limit)s empty cells, far more than a list has. Delete the empty "
+                "rows and columns around your data (or copy the data into a new workbook) and import it again.")
+                % {"limit": number_format(EMPTY_CELLS_LIMIT, force_grouping=True)})])
+
     def _value(self, attributes: dict) -> None:
+        self.cell_empty = False
         if self.line and self.column > COLUMN_LIMIT:
             raise UploadError([error(self.line, _(
                 "This row has a value in column %(column)s: an import reads the first %(limit)d columns only (A to "
@@ -178,6 +199,7 @@ class PartGuard:
                 raise UploadError([error(self.line, self.limits.too_many_rows % {"limit": self.limits.max_rows})])
 
     def _formula(self, attributes: dict) -> None:
+        self.cell_empty = False
         if not self.line or self.pending_formulas >= PENDING_FORMULAS:
             return
         self.formula = (self.formulas.setdefault(self.line, {}), self.column)
