@@ -4,8 +4,13 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-# gettext compiles the translations; the rest is for WeasyPrint's certificate PDFs.
-RUN_PACKAGES := gettext --optional libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# gettext compiles the translations; the rest is for WeasyPrint's certificate PDFs
+# (libharfbuzz-subset0 makes them several times faster) and poppler-utils' pdfsig.
+RUN_PACKAGES := gettext --optional libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	poppler-utils
+# The tests read PDFs back with poppler-utils and sign with a SoftHSM2 token (a PKCS#11 HSM in software).
+TEST_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils softhsm2 --optional libharfbuzz-subset0 \
+	fonts-dejavu-core
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test messages
@@ -13,6 +18,8 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 run: $(VENV)/.installed-run .env
 	@scripts/system-packages.sh $(RUN_PACKAGES)
 	$(MANAGE) migrate --noinput
+	@# Demo signing keys, clearly named as such, so that the demo's certificates are signed (pdfsig shows it).
+	@grep -q '^CERTIFICATE_P12_PATH=' .env || $(MANAGE) make_demo_keys --dir var/keys >> .env
 	@$(MAKE) --no-print-directory messages
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_demo
@@ -22,7 +29,7 @@ run: $(VENV)/.installed-run .env
 	exec $(BIN)/honcho --procfile Procfile start
 
 test: $(VENV)/.installed-dev
-	@scripts/system-packages.sh $(RUN_PACKAGES)
+	@scripts/system-packages.sh $(TEST_PACKAGES)
 	@$(MAKE) --no-print-directory messages
 	$(BIN)/pytest -m "not worker and not e2e" $(PYTEST_ARGS)
 

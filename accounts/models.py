@@ -75,6 +75,8 @@ class User(AbstractUser):
         related_name="members",
     )
     position = models.CharField(_("position"), max_length=255, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True,
+                                  help_text=_("Printed on certificates when known."))
     hr_scope = models.ManyToManyField(
         OrgUnit, verbose_name=_("HR scope"), blank=True, related_name="hr_officers",
         help_text=_("The units this HR officer answers for, with everything under them."),

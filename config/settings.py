@@ -21,6 +21,11 @@ from dotenv import load_dotenv
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
 
+# pyHanko brings lxml, which openpyxl would then use; uploaded workbooks are read
+# with the standard library's parser, whose limits accounts.uploads.xml_guard
+# mirrors and bench/upload_bomb.py measured. Set before anything imports openpyxl.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
@@ -221,6 +226,7 @@ PERSONAL_DATA_EXPORTERS = [
     "courses.personal_data.export_learning",
     "quizzes.personal_data.export_attempts",
     "training.personal_data.export_attendance",
+    "certificates.personal_data.export_certificates",
 ]
 # Called with the ids of people who were created in, imported into or moved to a
 # unit, inside the same transaction: courses enrols them in the unit's assignments.
@@ -241,6 +247,34 @@ if not 0 <= CHECKIN_OPENS_BEFORE_MINUTES <= 24 * 60:
         f"CHECKIN_OPENS_BEFORE_MINUTES must be from 0 to 1440 (a day), not {CHECKIN_OPENS_BEFORE_MINUTES}"
     )
 
+# Certificates (certificates/). The place printed in the place-and-date line
+# ("Thái Nguyên, ngày 07 tháng 12 năm 2026"), and how long one PDF may take to render.
+CERTIFICATE_PLACE = env_str("CERTIFICATE_PLACE", "Thái Nguyên")
+# Who issues and signs, on the default template (admins change it, or make others, in the admin).
+CERTIFICATE_ISSUER_PARENT = env_str("CERTIFICATE_ISSUER_PARENT", "UBND TỈNH THÁI NGUYÊN")
+CERTIFICATE_ISSUER = env_str("CERTIFICATE_ISSUER", "TRƯỜNG CHÍNH TRỊ TỈNH THÁI NGUYÊN")
+CERTIFICATE_SIGNER_TITLE = env_str("CERTIFICATE_SIGNER_TITLE", "HIỆU TRƯỞNG")
+CERTIFICATE_SIGNER_NAME = env_str("CERTIFICATE_SIGNER_NAME", "")
+CERTIFICATE_RENDER_SECONDS = env_int("CERTIFICATE_RENDER_SECONDS", 20)
+# Holders of a certificate that expires are re-enrolled and told this many days before.
+CERTIFICATE_RENEWAL_DAYS = env_int("CERTIFICATE_RENEWAL_DAYS", 30)
+# PAdES signature of the PDFs, with a key that never sits in the database: a
+# PKCS#12 file (path and password), or a PKCS#11 token or HSM (the module's
+# library, the token's label, its PIN, and the key's label; the signer's X.509
+# certificate from the token by the same label, or from a PEM file). Neither: unsigned.
+CERTIFICATE_P12_PATH = env_str("CERTIFICATE_P12_PATH")
+CERTIFICATE_P12_PASSWORD = env_str("CERTIFICATE_P12_PASSWORD")
+CERTIFICATE_PKCS11_MODULE = env_str("CERTIFICATE_PKCS11_MODULE")
+CERTIFICATE_PKCS11_TOKEN = env_str("CERTIFICATE_PKCS11_TOKEN")
+CERTIFICATE_PKCS11_PIN = env_str("CERTIFICATE_PKCS11_PIN")
+CERTIFICATE_PKCS11_KEY_LABEL = env_str("CERTIFICATE_PKCS11_KEY_LABEL")
+CERTIFICATE_PKCS11_CERT_PATH = env_str("CERTIFICATE_PKCS11_CERT_PATH")
+# The Ed25519 key that signs the Open Badges 3.0 credentials (a PEM file, PKCS#8);
+# its public half is published at /.well-known/jwks.json. Without it no credential is offered.
+CREDENTIAL_KEY_PATH = env_str("CREDENTIAL_KEY_PATH")
+# Verifiers may cache a status list this long (seconds): a revocation shows within it.
+STATUS_LIST_MAX_AGE = env_int("STATUS_LIST_MAX_AGE", 300)
+
 # Languages and time
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -255,8 +289,53 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Stored files (lesson files, certificate PDFs, seals and signatures) go through
+# Django's storage API: a folder under MEDIA_ROOT ("local"), or an S3-compatible
+# bucket ("s3": AWS, MinIO, Ceph, the Vietnamese clouds' object storage) so that
+# web and workers on several hosts share them. Nothing stored has a public
+# address: views check who asks and send the bytes. So objects get no ACL (the
+# bucket's own, which must be private), any URL the storage makes is signed and
+# short-lived, and a name is never overwritten (two workers saving one name get
+# two objects, as on disk).
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND == "local":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    from botocore.config import Config as S3Config
+
+    S3_BUCKET = env_str("S3_BUCKET")
+    if not S3_BUCKET:
+        raise ImproperlyConfigured("S3_BUCKET must be set when STORAGE_BACKEND is s3")
+    # Empty: AWS itself. Other object stores are reached by path (bucket names with
+    # dots, no wildcard DNS) and may not know the checksums boto3 adds by default.
+    S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
+    S3_OPTIONS = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": S3_ENDPOINT_URL or None,
+        "region_name": env_str("S3_REGION") or None,
+        "location": env_str("S3_PREFIX").strip("/"),
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "file_overwrite": False,
+        # Larger files spill to a temporary file while read, so a worker's memory stays flat.
+        "max_memory_size": 5 * 1024 * 1024,
+        "client_config": S3Config(
+            signature_version="s3v4",
+            s3={"addressing_style": "path" if S3_ENDPOINT_URL else "auto"},
+            request_checksum_calculation="when_required" if S3_ENDPOINT_URL else "when_supported",
+            response_checksum_validation="when_required" if S3_ENDPOINT_URL else "when_supported",
+        ),
+    }
+    # Without keys, boto3 finds its own (AWS_* variables, an instance or pod role).
+    if env_str("S3_ACCESS_KEY_ID") or env_str("S3_SECRET_ACCESS_KEY"):
+        S3_OPTIONS["access_key"] = env_str("S3_ACCESS_KEY_ID")
+        S3_OPTIONS["secret_key"] = env_str("S3_SECRET_ACCESS_KEY")
+    DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_OPTIONS}
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         # Hashed, compressed names need `collectstatic`; off in development and tests.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -365,6 +444,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_USER_RATE", "6000/hour"),
         "anon": env_str("API_ANON_RATE", "600/hour"),
+        # Public certificate verification (page and API), per address: a whole office shares one.
+        "verify": env_str("VERIFY_RATE", "300/minute"),
     },
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -418,6 +499,14 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "sweep-certificates": {
+        "task": "certificates.tasks.sweep",
+        "schedule": timedelta(minutes=10),
+    },
+    "renew-expiring-certificates": {
+        "task": "courses.tasks.renew_expiring_certificates",
+        "schedule": crontab(minute=30, hour="7-17"),
+    },
     "send-pending-invitations": {
         "task": "accounts.tasks.send_pending_invitations",
         "schedule": timedelta(minutes=5),
@@ -443,6 +532,8 @@ LOGGING = {
         # Django's own console handler would print each line a second time, beside the root's.
         "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
         # runserver's request lines: the filter must sit on the logger's own handler.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

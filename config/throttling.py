@@ -57,3 +57,12 @@ class UserRateThrottle(FixedWindowMixin, throttling.UserRateThrottle):
 
 class AnonRateThrottle(FixedWindowMixin, throttling.AnonRateThrottle):
     pass
+
+
+class VerifyRateThrottle(FixedWindowMixin, throttling.SimpleRateThrottle):
+    """Public verification, per address whoever asks: codes cannot be tried by the million."""
+
+    scope = "verify"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from certificates import api as certificates_api
+from certificates import views as certificates_views
 from courses import api as courses_api
 from training import api as training_api
 from quizzes import api as quizzes_api
@@ -66,11 +68,21 @@ api_v1 = [
          name="api-question-template"),
     path("responses/<id:pk>/grade/", quizzes_api.GradeResponseView.as_view(), name="api-grade-response"),
     path("check-in/", training_api.CheckInView.as_view(), name="api-check-in"),
+    path("me/certificates/", certificates_api.MyCertificatesView.as_view(), name="api-my-certificates"),
+    path("certificates/register/", certificates_api.RegisterView.as_view(), name="api-certificate-register"),
+    path("certificates/<str:code>/pdf/", certificates_api.CertificatePdfView.as_view(), name="api-certificate-pdf"),
+    path("certificates/<str:code>/revoke/", certificates_api.RevokeView.as_view(), name="api-certificate-revoke"),
+    path("certificates/<str:code>/credential/", certificates_api.CredentialView.as_view(),
+         name="api-certificate-credential"),
+    path("verify/<str:code>/", certificates_api.VerifyView.as_view(), name="api-verify"),
+    path("credentials/status/<id:pk>/", certificates_api.StatusListView.as_view(), name="api-status-list"),
     path("", include(router.urls)),
 ]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(".well-known/jwks.json", certificates_api.JwksView.as_view(), name="jwks"),
+    path("verify/<str:code>/", certificates_views.verify, name="verify"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its script from the same address (?script), not inline: the CSP forbids inline script.

@@ -47,6 +47,15 @@ class Course(models.Model):
     instructors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("instructors"), related_name="taught_courses", blank=True
     )
+    certificate_template = models.ForeignKey(
+        "certificates.CertificateTemplate", verbose_name=_("certificate template"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="courses", help_text=_("Empty: the default template."),
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"), null=True, blank=True,
+        help_text=_("Empty: certificates never expire. Otherwise holders are re-enrolled and reminded "
+                    "before theirs expires."),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -165,6 +174,8 @@ class Enrollment(models.Model):
         _("credited hours"), max_digits=5, decimal_places=1, null=True, blank=True,
         help_text=_("The course's hours when it was completed; later edits of the course do not change it."),
     )
+    # Renewing an expiring certificate re-enrols the learner: a new cycle, a new certificate.
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -36,7 +36,8 @@ class CourseSerializer(serializers.ModelSerializer):
         model = Course
         fields = [
             "id", "code", "title", "topic", "summary", "hours", "status", "completion_rule",
-            "instructors", "lesson_count", "published_at", "created_at", "updated_at",
+            "instructors", "lesson_count", "published_at", "created_at", "updated_at", "certificate_template",
+            "certificate_validity_months",
         ]
         read_only_fields = ["status", "published_at", "created_at", "updated_at"]
         extra_kwargs = {"topic": {"required": True}}

@@ -4,19 +4,21 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import OrgUnit, User
+from certificates import services as certificate_services
 from courses.content import check_lesson_file, clean_html
 from courses.models import Assignment, Course, Enrollment, Lesson, LessonProgress, Module
 
-COURSE_FIELDS = ("code", "title", "topic", "summary", "hours", "completion_rule")
+COURSE_FIELDS = ("code", "title", "topic", "summary", "hours", "completion_rule", "certificate_template",
+                 "certificate_validity_months")
 LESSON_FIELDS = ("title", "kind", "body", "url", "file", "estimated_minutes")
 
 
@@ -260,7 +262,8 @@ def complete_lesson(*, user: User, lesson: Lesson) -> Enrollment:
     if enrollment is None:
         raise PermissionDenied(_("You are not enrolled in this course."))
     LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
-    evaluate_completion(enrollment)
+    if not enrollment.is_completed and complete_due(Enrollment.objects.filter(pk=enrollment.pk)):
+        enrollment.refresh_from_db(fields=["status", "completed_at", "credited_hours", "updated_at"])
     return enrollment
 
 
@@ -285,17 +288,7 @@ def record_quiz_results(*, course: Course, results: dict[int, bool]) -> int:
     if not newly_passed:
         return 0  # nothing new: a completion, if due, was decided when the pass was first known
     enrollments.filter(pk__in=newly_passed).update(quiz_passed_at=now, updated_at=now)
-    if course.completion_rule == Course.CompletionRule.QUIZ:
-        due = newly_passed
-    elif course.completion_rule == Course.CompletionRule.LESSONS_AND_QUIZ:
-        due = [pk for pk, total, done in with_progress(enrollments.filter(pk__in=newly_passed))
-               .values_list("pk", "lessons_total", "lessons_done") if done >= total]
-    else:
-        return 0
-    # The certificates issue plugs in here as well, for the people just completed.
-    return enrollments.filter(pk__in=due, status=Enrollment.Status.ENROLLED).update(
-        status=Enrollment.Status.COMPLETED, completed_at=now, credited_hours=course.hours, updated_at=now
-    )
+    return complete_due(enrollments.filter(pk__in=newly_passed), now=now)
 
 
 @transaction.atomic
@@ -312,41 +305,52 @@ def record_attendance_results(*, course: Course, results: dict[int, bool]) -> in
     missed = [user_id for user_id, attended in results.items() if not attended]
     enrollments.filter(user_id__in=missed).update(attendance_met_at=None, updated_at=now)
     enrollments.filter(user_id__in=met, attendance_met_at__isnull=True).update(attendance_met_at=now, updated_at=now)
-    if course.completion_rule != Course.CompletionRule.ATTENDANCE:
+    return complete_due(enrollments.filter(user_id__in=met), now=now)
+
+
+def _has_quiz():
+    """Whether the enrolment's course has a quiz; quizzes point at courses, so courses cannot import them."""
+    try:
+        quiz_model = Course._meta.get_field("quizzes").related_model
+    except FieldDoesNotExist:
+        return Value(False)
+    return Exists(quiz_model.objects.filter(course=OuterRef("course")))
+
+
+def completion_rule_q() -> Q:
+    """The completion rules of every course as one condition on enrolments annotated by `with_progress`."""
+    rule = Course.CompletionRule
+    lessons_done = Q(lessons_done__gte=F("lessons_total"))
+    quiz_passed = Q(quiz_passed_at__isnull=False)
+    return (
+        Q(course__completion_rule=rule.LESSONS) & lessons_done
+        | Q(course__completion_rule=rule.QUIZ) & quiz_passed
+        | Q(course__completion_rule=rule.LESSONS_AND_QUIZ) & lessons_done & (quiz_passed | Q(has_quiz=False))
+        | Q(course__completion_rule=rule.ATTENDANCE, attendance_met_at__isnull=False)
+    )
+
+
+@transaction.atomic(savepoint=False)
+def complete_due(enrollments, *, now=None) -> int:
+    """Complete those of these enrolments whose course's rule now holds, and ask for their certificates.
+
+    The one place an enrolment is completed, whatever made the rule hold (a lesson,
+    a quiz result, attendance): a fixed number of statements for any number of
+    enrolments. A completion is never undone. Returns how many were completed.
+    """
+    now = now or timezone.now()
+    due = list(
+        with_progress(enrollments.filter(status=Enrollment.Status.ENROLLED))
+        .annotate(has_quiz=_has_quiz()).filter(completion_rule_q()).values_list("pk", flat=True)
+    )
+    if not due:
         return 0
-    # The certificates issue plugs in here as well, for the people just completed.
-    return enrollments.filter(user_id__in=met, status=Enrollment.Status.ENROLLED).update(
-        status=Enrollment.Status.COMPLETED, completed_at=now, credited_hours=course.hours, updated_at=now
+    hours = Course.objects.filter(pk=OuterRef("course_id")).values("hours")
+    completed = Enrollment.objects.filter(pk__in=due, status=Enrollment.Status.ENROLLED).update(
+        status=Enrollment.Status.COMPLETED, completed_at=now, credited_hours=Subquery(hours), updated_at=now
     )
-
-
-def completion_rule_holds(enrollment: Enrollment) -> bool:
-    course = enrollment.course
-    rule = course.completion_rule
-    if rule == Course.CompletionRule.ATTENDANCE:
-        return enrollment.attendance_met_at is not None
-    quiz_ok = enrollment.quiz_passed_at is not None
-    if rule == Course.CompletionRule.QUIZ:
-        return quiz_ok
-    lessons = Lesson.objects.filter(module__course=course).aggregate(
-        total=Count("pk"), done=Count("progress", filter=Q(progress__enrollment=enrollment))
-    )
-    lessons_ok = lessons["done"] >= lessons["total"]
-    if rule == Course.CompletionRule.LESSONS:
-        return lessons_ok
-    return lessons_ok and (quiz_ok or not course.has_quiz())
-
-
-def evaluate_completion(enrollment: Enrollment) -> bool:
-    """Complete the enrolment now if its course's rule holds. A completion is never undone."""
-    if enrollment.is_completed or not completion_rule_holds(enrollment):
-        return enrollment.is_completed
-    enrollment.status = Enrollment.Status.COMPLETED
-    enrollment.completed_at = timezone.now()
-    enrollment.credited_hours = enrollment.course.hours
-    enrollment.save(update_fields=["status", "completed_at", "credited_hours", "updated_at"])
-    # The certificates issue plugs in here: issue the completion certificate.
-    return True
+    certificate_services.request_completion_certificates(due)
+    return completed
 
 
 def with_progress(enrollments):

@@ -17,6 +17,15 @@ def _clean_cache_and_eager_celery(request):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Stored files (certificates, lesson files, job files) go to the test's own folder, not var/media.
+
+    A real worker started by `worker_factory` has VAR_DIR=tmp_path, so its media folder is this one too.
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def api():
     return APIClient()

@@ -103,6 +103,7 @@ class EventAdmin(ServiceSavesMixin, OfferedChoicesMixin, EventAccessMixin, admin
         (_("Class"), {"fields": ["cohort", "school"]}),
         (_("Conference"), {"fields": ["speakers"]}),
         (_("People and courses"), {"fields": ["instructors", "courses"]}),
+        (_("Certificates"), {"fields": ["certificate_template"]}),
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
     inlines = [SessionInline]

@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -33,6 +33,7 @@ from rest_framework.views import APIView
 from accounts.parsers import FormParser, MultiPartParser
 from accounts.permissions import IsInstructor
 from accounts.scope import unit_in_scope, users_in_scope
+from certificates import services as certificate_services
 from training import checkin, roster_import, services
 from training.access import is_hr, teaches, visible_events
 from training.models import AttendanceRecord, Event, RosterEntry, Session
@@ -191,6 +192,16 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         except roster_import.RosterImportError as error:
             return Response({"errors": error.errors}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"added": added, "already": already})
+
+    @extend_schema(request=None,
+                   responses={202: inline_serializer("BulkIssueStarted", {"job": serializers.IntegerField()})})
+    @action(detail=True, methods=["post"])
+    def certificates(self, request, pk=None):
+        """Issue the attendance certificates of everyone who attended (its instructors): a job that ends in a ZIP."""
+        event = self._event(pk)
+        require_teacher(request.user, event)
+        job = certificate_services.start_bulk_issue(actor=request.user, event=event)
+        return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=AttendanceSummarySerializer(many=True))
     @action(detail=True, methods=["get"])

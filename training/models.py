@@ -40,6 +40,10 @@ class Event(models.Model):
         _("attendance required (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Share of sessions present or late that counts as attended."),
     )
+    certificate_template = models.ForeignKey(
+        "certificates.CertificateTemplate", verbose_name=_("certificate template"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="events", help_text=_("Empty: the default template."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",

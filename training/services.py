@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from accounts import audit
 from accounts.models import OrgUnit, User
 from accounts.scope import scope_paths
+from certificates import services as certificate_services
 from courses import services as course_services
 from courses.models import Course
 from training import checkin
@@ -36,7 +37,7 @@ from training.access import teaches
 from training.models import AttendanceRecord, Event, RosterEntry, Session
 
 EVENT_FIELDS = ("title", "starts_on", "ends_on", "venue", "cohort", "school", "speakers", "materials_url",
-                "attendance_percent")
+                "attendance_percent", "certificate_template")
 SESSION_FIELDS = ("title", "starts_at", "ends_at")
 Status = AttendanceRecord.Status
 Method = AttendanceRecord.Method
@@ -393,6 +394,9 @@ def refresh_attendance(*, event: Event, user_ids: Iterable[int] | None = None) -
             )
     if changed:
         _pass_on(sorted(changed), list(event.courses.values_list("pk", flat=True)))
+        certificate_services.request_attendance_certificates(
+            event_id=event.pk, user_ids=[user_id for user_id, met in changed.items() if met]
+        )
     return len(changed)
 
 

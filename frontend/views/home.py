@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from accounts.roles import Role
 from accounts.scope import users_in_scope
+from certificates.models import Certificate
 from courses import services as course_services
 from courses.models import Enrollment
 
@@ -17,6 +18,8 @@ def home(request):
         "is_instructor": person.has_role(Role.INSTRUCTOR),
         "enrollments": my_enrollments(person),
         "training_hours": course_services.training_hours(person),
+        "certificates": list(Certificate.objects.filter(holder=person).exclude(sha256="")
+                             .order_by("-issued_at", "-pk")[:3]),
     }
     if person.has_role(Role.HR):
         context["is_hr"] = True

@@ -24,6 +24,8 @@ HR = {
     "courses.view_course", "courses.view_assignment", "courses.view_enrollment",
     # Added with the admin's scoping (issue 10): the admin shows HR what the API does.
     "training.view_event", "training.view_session", "training.view_rosterentry", "training.view_attendancerecord",
+    # Issue 11: HR read the certificates of their scope in the admin, as the API lets them download them.
+    "certificates.view_certificate",
 }
 ADMIN_APPS = ["accounts", "auth", "authtoken", "certificates", "courses", "quizzes", "training", "reports"]
 

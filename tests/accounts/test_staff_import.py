@@ -1,6 +1,7 @@
 """POST /api/v1/users/import/: staff from CSV or XLSX, all rows or none."""
 
 import io
+import re
 import zipfile
 from datetime import date
 
@@ -96,7 +97,7 @@ def test_it_reads_every_row_of_a_workbook_whose_recorded_size_is_wrong():
             content = original.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
                 # Some generators write "A1" whatever the sheet holds.
-                content = content.replace(b'<dimension ref="A1:E3" />', b'<dimension ref="A1" />')
+                content = re.sub(rb'<dimension ref="A1:E3"\s*/>', b'<dimension ref="A1" />', content)
                 assert b'<dimension ref="A1" />' in content
             copy.writestr(item, content)
     assert [row.username for row in parse_staff_file(damaged.getvalue())] == ["a", "b"]

@@ -84,7 +84,14 @@ def world(erasable_audit_log, province, settings, tmp_path):
     session = training_services.add_session(actor=instructor, event=event, title="Phiên sáng", starts_at=now,
                                             ends_at=now + timedelta(hours=2))
     training_services.add_to_roster(actor=instructor, event=event, user_ids=[learner.pk])
-    return {"course": course, "video": video, "document": document, "quiz": quiz, "session": session}
+    # A certificate (eager Celery): a one-lesson course the learner finishes.
+    short = build_course(instructor, code="CSP-GCN", lessons=1, completion_rule="lessons",
+                         title="Cải cách thủ tục hành chính: những điều cần biết")
+    course_services.enroll(user=learner, course=short)
+    course_services.complete_lesson(user=learner, lesson=short.modules.get().lessons.get())
+    certificate = learner.certificates.get()
+    return {"course": course, "video": video, "document": document, "quiz": quiz, "session": session,
+            "certificate": certificate}
 
 
 def hand_in_essay(quiz, learner) -> None:
@@ -155,6 +162,12 @@ def test_no_page_breaks_the_content_security_policy(world, browse, screenshots):
     anonymous = browse(None)
     for path in ("/accounts/login/", "/accounts/password_reset/", "/verify/unknown/"):
         anonymous.goto(path)
+    code = world["certificate"].code
+    visit(anonymous, f"/verify/{code}/", screenshots, "verify")
+    expect(anonymous.locator("body")).to_contain_text("Còn hiệu lực")
+    anonymous.set_viewport_size({"width": 360, "height": 740})
+    visit(anonymous, f"/verify/{code}/", screenshots, "verify-360")
+    assert anonymous.evaluate("document.documentElement.scrollWidth") <= 360, "the verify page scrolls sideways"
     visit(anonymous, "/api/docs/")
     expect(anonymous.locator(".opblock").first).to_be_visible()
 
@@ -169,6 +182,10 @@ def test_no_page_breaks_the_content_security_policy(world, browse, screenshots):
         learner.get_by_role("link", name="Tải tệp bài học").click()
     assert download.value.suggested_filename == "Tài_liệu.pdf"
     visit(learner, "/accounts/password_change/")
+    visit(learner, "/certificates/", screenshots, "my-certificates")
+    with learner.expect_download() as download:
+        learner.get_by_role("link", name="Tải PDF").first.click()
+    assert download.value.suggested_filename.endswith(".pdf")
 
     visit(learner, f"/courses/{course.pk}/")
     learner.locator(f"form[action='/quizzes/{quiz.pk}/start'] button").click()
@@ -210,6 +227,9 @@ def test_no_page_breaks_the_content_security_policy(world, browse, screenshots):
     visit(admin, f"/admin/quizzes/quiz/{quiz.pk}/change/")
     admin.locator(".datetimeshortcuts a", has_text="Bây giờ").first.click()
     visit(admin, "/admin/password_change/")
+    visit(admin, "/admin/certificates/certificate/", screenshots, "admin-certificates")
+    visit(admin, "/admin/certificates/certificatetemplate/add/", screenshots, "admin-certificate-template")
+    admin.wait_for_timeout(1500)  # the live preview refreshes after a pause
     visit(admin, "/api/docs/", screenshots, "api-docs")
     expect(admin.locator(".opblock").first).to_be_visible()
     visit(admin, "/api/v1/courses/", screenshots, "browsable-api")

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts import demo
+from certificates import demo as certificates_demo
 from courses import demo as courses_demo
 from quizzes import demo as quizzes_demo
 from training import demo as training_demo
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = demo.load()
+        certificates_demo.load()
         courses = courses_demo.load()
         banks = quizzes_demo.load(courses)
         training_demo.load(self.stdout)
