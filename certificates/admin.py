@@ -239,13 +239,13 @@ class CertificateAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["number_display", "code", "kind", "title", "holder", "status_display", "issued_at",
                            "expires_at"]}),
-        (_("Printed on the certificate"), {"fields": ["printed"]}),
+        (_("Printed on the certificate"), {"fields": ["printed_fields"]}),
         (_("PDF"), {"fields": ["links", "sha256", "pdf_size", "signed", "emailed_at"]}),
         (_("What it certifies"), {"fields": ["enrollment", "event", "cycle", "template"]}),
         (_("Revocation"), {"fields": ["revoked_at", "revoked_by", "revoked_reason"]}),
     ]
     readonly_fields = ["number_display", "code", "kind", "title", "holder", "status_display", "issued_at",
-                       "expires_at", "printed", "links", "sha256", "pdf_size", "signed", "emailed_at", "enrollment",
+                       "expires_at", "printed_fields", "links", "sha256", "pdf_size", "signed", "emailed_at", "enrollment",
                        "event", "cycle", "template", "revoked_at", "revoked_by", "revoked_reason"]
 
     class Media:
@@ -292,7 +292,8 @@ class CertificateAdmin(admin.ModelAdmin):
                            STATUS_LABELS[status])
 
     @admin.display(description=_("printed fields"))
-    def printed(self, certificate):
+    def printed_fields(self, certificate):
+        # Administrators see every field the certificate was made from, printed or not.
         rows = [(label, certificate.fields.get(name) or (certificate.title if name == "title" else ""))
                 for name, label in PRINTED_FIELDS]
         return format_html('<dl class="certificate-printed">{}</dl>', format_html_join(
@@ -391,7 +392,7 @@ class CertificateAdmin(admin.ModelAdmin):
         if not request.user.has_role(Role.ADMIN):
             raise PermissionDenied
         year = request.GET.get("year", "")
-        if not year.isdigit() or not 2000 <= int(year) <= 2999:
+        if not re.fullmatch(r"2[0-9]{3}", year):
             self.message_user(request, gettext("Give a year such as 2026."), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:certificates_certificate_changelist"))
         audit.record(actor=request.user, action="certificates.register_downloaded", changes={"year": int(year)})

@@ -6,6 +6,8 @@ anyone else); revocation and the register are for administrators; verification,
 the JWK set and the status lists are public, and throttled per address.
 """
 
+import re
+
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -28,6 +30,15 @@ from config.throttling import VerifyRateThrottle
 
 # A real certificate is under 100 KB; a PDF dropped to be checked may be a little larger.
 CHECKED_PDF_MAX_BYTES = 2 * 1024 * 1024
+
+
+def too_large(request) -> bool:
+    """Whether a body is far larger than a certificate, told before any of it is read (anyone may post one)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > CHECKED_PDF_MAX_BYTES + 64 * 1024
 
 
 def may_download(user, certificate: Certificate) -> bool:
@@ -145,10 +156,15 @@ class CredentialView(APIView):
 
 
 def verification(certificate: Certificate) -> dict:
-    """What the verify page and API show: every printed field, the status and the PDF's SHA-256."""
+    """What the verify page and API show: every field its PDF prints, the status and the PDF's SHA-256.
+
+    Only what the certificate's template prints: a template without the date of
+    birth does not publish it here.
+    """
     state = services.status_of(certificate)
+    printed = set(certificate.printed)
     return {
-        **certificate.fields,
+        **{name: value for name, value in certificate.fields.items() if name in printed},
         "valid": state == "valid",
         "status": state,
         "revoked": certificate.is_revoked,
@@ -210,7 +226,7 @@ class RegisterView(APIView):
         from django.utils import timezone
 
         year = request.query_params.get("year") or str(timezone.localdate().year)
-        if not year.isdigit() or not 2000 <= int(year) <= 2999:
+        if not re.fullmatch(r"2[0-9]{3}", year):
             return Response({"year": [_("Give a year such as 2026.")]}, status=status.HTTP_400_BAD_REQUEST)
         if request.query_params.get("format", "xlsx") != "xlsx":
             return Response({"format": [_("The register downloads as xlsx.")]}, status=status.HTTP_400_BAD_REQUEST)

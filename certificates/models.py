@@ -103,7 +103,11 @@ class Certificate(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     serial = models.PositiveIntegerField(_("number in the register"))
     title = models.CharField(_("title"), max_length=255)
-    fields = models.JSONField(_("printed fields"), default=dict, help_text=_("Everything printed on the PDF."))
+    fields = models.JSONField(_("fields"), default=dict, help_text=_("What the PDF was made from, as printed."))
+    printed = models.JSONField(
+        _("printed fields"), default=list, blank=True,
+        help_text=_("The names of the fields its template prints: the public verify page shows only these."),
+    )
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/%m/", blank=True)

@@ -16,6 +16,7 @@ through string foreign keys and `apps.get_model`, never by importing those apps.
 import calendar
 import hashlib
 import logging
+import re
 import secrets
 import tempfile
 import unicodedata
@@ -51,6 +52,11 @@ BULK_JOB = "certificates.bulk"
 RENDER_CHUNK = 50
 # Certificates numbered in one transaction.
 CREATE_CHUNK = 500
+# A bulk job that has not moved for this long lost a task: the sweep takes it up.
+BULK_STALE_AFTER = timedelta(minutes=10)
+# What the sweep looks at: what became due in the last two days, but not in the last two minutes.
+SWEEP_LOOKBACK = timedelta(days=2)
+SWEEP_GRACE = timedelta(minutes=2)
 
 
 # Templates ------------------------------------------------------------------
@@ -206,24 +212,46 @@ def _attended_sessions(event) -> dict[int, int]:
     return dict(records.order_by().values("user_id").annotate(count=Count("pk")).values_list("user_id", "count"))
 
 
+def _create(kind, sources, **how) -> list[Certificate]:
+    """Certificates for `sources` (enrolments or roster entries): the existing ones, and new ones numbered.
+
+    Two workers may make the same person's certificate at once (the completion's
+    task and the sweep): the second waits for the register's lock, then its insert
+    breaks the unique constraint, its numbers go back with its rollback, and it
+    tries again, now seeing the first one's certificate.
+    """
+    for attempt in range(3):
+        try:
+            return _create_once(kind, sources, **how)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return []
+
+
 @transaction.atomic
-def _create(kind, sources, *, existing, key, existing_key, build, template=None) -> list[Certificate]:
-    """Certificates for `sources` (enrolments or roster entries): the existing ones, and new ones numbered."""
+def _create_once(kind, sources, *, existing, key, existing_key, build, template=None) -> list[Certificate]:
     if not sources:
         return []
     found = {existing_key(c): c for c in Certificate.objects.filter(existing, kind=kind)}
     new = [source for source in sources if key(source) not in found]
+    if not new:
+        return list(found.values())
+    fallback = None
+    by_template: dict[int, tuple[CertificateTemplate, list]] = {}
+    for source in new:
+        chosen = template if kind == Certificate.Kind.ATTENDANCE else source.course.certificate_template
+        if chosen is None:
+            fallback = chosen = fallback or default_template()
+        by_template.setdefault(chosen.pk, (chosen, []))[1].append(source)
+    now = timezone.now()
+    year = timezone.localdate(now).year
     made = []
-    if new:
-        by_template: dict[int, tuple[CertificateTemplate, list]] = {}
-        for source in new:
-            chosen = template if kind == Certificate.Kind.ATTENDANCE else source.course.certificate_template
-            chosen = chosen or default_template()
-            by_template.setdefault(chosen.pk, (chosen, []))[1].append(source)
-        now = timezone.now()
-        year = timezone.localdate(now).year
-        for chosen, group in by_template.values():
+    # Registers are locked in one order by everyone, so that two workers never wait on each other.
+    with translation.override(settings.LANGUAGE_CODE):  # what is printed is Vietnamese, whoever asks
+        for chosen, group in sorted(by_template.values(), key=lambda item: (item[0].register, item[0].pk)):
             numbers = take_numbers(chosen.register, year, len(group))
+            printed = template_fields(chosen)
             certificates = []
             for serial, source in zip(numbers, group):
                 certificate = build(source, chosen)
@@ -231,13 +259,34 @@ def _create(kind, sources, *, existing, key, existing_key, build, template=None)
                 certificate.register, certificate.year, certificate.serial = chosen.register, year, serial
                 certificate.issued_at = now
                 certificate.code = codes.new_code()
-                certificates.append(certificate)
-            for certificate in certificates:
                 certificate.fields.update(_printed(certificate, chosen))
+                certificate.printed = sorted(printed & certificate.fields.keys())
+                certificates.append(certificate)
             made += Certificate.objects.bulk_create(certificates)
-        if not made[0].pk:  # backends without RETURNING: read the rows back
-            made = list(Certificate.objects.filter(code__in=[c.code for c in made]))
+    if not made[0].pk:  # backends without RETURNING: read the rows back
+        made = list(Certificate.objects.filter(code__in=[c.code for c in made]))
     return [*found.values(), *made]
+
+
+_template_fields: dict[tuple, frozenset] = {}
+
+
+def template_fields(template: CertificateTemplate) -> frozenset:
+    """The names a template prints: every placeholder and condition in its HTML (the default's when empty).
+
+    The public verify page shows exactly these, so a template that leaves out the
+    date of birth does not publish it there.
+    """
+    key = (template.pk, template.updated_at)
+    if key not in _template_fields:
+        html = template.html or rendering.default_html()
+        names = set()
+        for tag in re.findall(r"\{\{(.*?)\}\}|\{%(.*?)%\}", html, flags=re.S):
+            names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(tag)))
+        # What a field prints in other words: the kind as its heading, the date in the place-and-date line.
+        names.update(shown for name, shown in (("kind", "kind_label"), ("place_date", "issued_on")) if name in names)
+        _template_fields[key] = frozenset(names)
+    return _template_fields[key]
 
 
 def take_numbers(register: str, year: int, count: int) -> range:
@@ -257,7 +306,7 @@ def _completion_certificate(enrollment, template) -> Certificate:
     course = enrollment.course
     expires_at = None
     if course.certificate_validity_months:
-        expires_at = add_months(timezone.now(), course.certificate_validity_months)
+        expires_at = add_months(timezone.localtime(), course.certificate_validity_months)
     fields = {
         **_holder_fields(enrollment.user),
         "title": course.title,
@@ -355,13 +404,21 @@ def verify_url(code: str) -> str:
 
 
 def store_pdfs(certificates: Iterable[Certificate]) -> int:
-    """Render, sign and store the PDF of each certificate that has none; returns how many were stored."""
+    """Render, sign and store the PDF of each certificate that has none; returns how many were stored.
+
+    One that fails (a template that cannot render, storage down) is logged and left
+    for the sweep; the others are stored and their holders told.
+    """
     stored = []
     for certificate in certificates:
         if certificate.is_stored:
             continue
-        if store_pdf(certificate):
-            stored.append(certificate)
+        try:
+            if store_pdf(certificate):
+                stored.append(certificate)
+        except Exception:
+            logger.exception("Certificate %s (%s) could not be stored; the sweep will try again",
+                             certificate.number, certificate.pk)
     if stored:
         send_issued_emails(stored)
     return len(stored)
@@ -398,7 +455,7 @@ def render_signed(certificate: Certificate) -> bytes:
 
 def send_issued_emails(certificates: list[Certificate]) -> None:
     """Tell each holder with a confirmed address that their certificate is ready, with its links."""
-    messages = []
+    messages, told = [], []
     with translation.override(settings.LANGUAGE_CODE):
         for certificate in certificates:
             holder = certificate.holder
@@ -409,6 +466,7 @@ def send_issued_emails(certificates: list[Certificate]) -> None:
             subject = render_to_string("certificates/email/issued_subject.txt", context).strip()
             body = render_to_string("certificates/email/issued.txt", context)
             messages.append(EmailMessage(subject, body, to=[holder.email]))
+            told.append(certificate.pk)
     if not messages:
         return
     try:
@@ -416,29 +474,49 @@ def send_issued_emails(certificates: list[Certificate]) -> None:
     except Exception:  # a mail server down must not undo a stored certificate
         logger.warning("Could not send %s certificate e-mails", len(messages), exc_info=True)
         return
-    Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(emailed_at=timezone.now())
+    Certificate.objects.filter(pk__in=told).update(emailed_at=timezone.now())
 
 
 def sweep() -> int:
-    """Finish what was left: completed enrolments and attended rosters with no certificate, PDFs not stored."""
+    """Finish what was left: completed enrolments and attended rosters with no certificate, PDFs not stored.
+
+    It looks back SWEEP_LOOKBACK only: completions from before certificates
+    existed get none unasked (nor a flood of e-mails), and a PDF that keeps
+    failing is not retried for ever. It leaves alone what happened in the last
+    SWEEP_GRACE, whose own task is likely still queued.
+    """
     Enrollment = apps.get_model("courses", "Enrollment")
     RosterEntry = apps.get_model("training", "RosterEntry")
+    now = timezone.now()
+    window = {"__gte": now - SWEEP_LOOKBACK, "__lt": now - SWEEP_GRACE}
+    within = lambda field: {field + suffix: moment for suffix, moment in window.items()}  # noqa: E731
     missing = (
-        Enrollment.objects.filter(status="completed")
+        Enrollment.objects.filter(status="completed", **within("completed_at"))
         .exclude(certificates__cycle=F("cycle"), certificates__kind=Certificate.Kind.COMPLETION)
         .values_list("pk", flat=True)[:5000]
     )
-    created = len(create_completion_certificates(list(missing)))
-    events = (
-        RosterEntry.objects.filter(attended=True)
+    made = create_completion_certificates(list(missing))
+    entries = (
+        RosterEntry.objects.filter(attended=True, **within("updated_at"))
         .exclude(user__certificates__event=F("event"), user__certificates__kind=Certificate.Kind.ATTENDANCE)
-        .values_list("event_id", flat=True).distinct()
+        .values_list("event_id", "user_id")[:5000]
     )
-    for event_id in list(events)[:100]:
-        created += len(create_attendance_certificates(event_id=event_id))
-    pending = list(Certificate.objects.filter(sha256="").values_list("pk", flat=True)[:5000])
+    by_event: dict[int, list[int]] = {}
+    for event_id, user_id in entries:
+        by_event.setdefault(event_id, []).append(user_id)
+    for event_id, user_ids in by_event.items():
+        made += create_attendance_certificates(event_id=event_id, user_ids=user_ids)
+    pending = list(Certificate.objects.filter(sha256="", **within("created_at")).values_list("pk", flat=True)[:5000])
+    pending = sorted({*pending, *(c.pk for c in made if not c.is_stored)})
+    created = len(made)
     for start in range(0, len(pending), RENDER_CHUNK):
         _enqueue("certificates.tasks.store_pdfs", pending[start:start + RENDER_CHUNK])
+    # Bulk jobs whose tasks were lost: started again, or finished (the finish renders what is missing).
+    quiet = timezone.now() - BULK_STALE_AFTER
+    for job_id, status in Job.objects.filter(kind=BULK_JOB, updated_at__lt=quiet, status__in=[
+            Job.Status.PENDING, Job.Status.RUNNING]).values_list("pk", "status"):
+        _enqueue("certificates.tasks.bulk_issue" if status == Job.Status.PENDING else "certificates.tasks.bulk_finish",
+                 job_id)
     return created + len(pending)
 
 
@@ -491,29 +569,52 @@ def run_bulk_issue(job_id: int) -> None:
 
 
 def bulk_render(job_id: int, certificate_ids: list[int]) -> None:
+    """One chunk of a bulk job; the chunk that leaves nothing to render makes the ZIP.
+
+    Progress is counted from the database, so a chunk delivered twice counts once.
+    """
     store_pending(certificate_ids)
-    Job.objects.filter(pk=job_id).update(done=F("done") + len(certificate_ids), updated_at=timezone.now())
     job = Job.objects.get(pk=job_id)
-    if job.done >= job.total and job.status == Job.Status.RUNNING:
+    ids = job.parameters.get("certificates", [])
+    done = Certificate.objects.filter(pk__in=ids).exclude(sha256="").count()
+    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(done=done, updated_at=timezone.now())
+    if done >= len(ids) and job.status == Job.Status.RUNNING:
         finish_bulk_issue(job_id)
 
 
-@transaction.atomic
 def finish_bulk_issue(job_id: int) -> None:
-    """One ZIP of every PDF, for the job's owner; made once even when two chunks finish together."""
-    job = Job.objects.select_for_update().get(pk=job_id)
-    if job.status == Job.Status.DONE:
-        return
+    """One ZIP of every PDF, for the job's owner; made once even when two chunks finish together.
+
+    The job is claimed in a short transaction and the ZIP made outside any, so
+    that no database lock is held while PDFs are read and written.
+    """
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        claimed = job.parameters.get("finishing_since")
+        if job.status in (Job.Status.DONE, Job.Status.FAILED) or (
+            claimed and timezone.now() - datetime.fromisoformat(claimed) < BULK_STALE_AFTER
+        ):
+            return
+        job.parameters = {**job.parameters, "finishing_since": timezone.now().isoformat()}
+        job.save(update_fields=["parameters", "updated_at"])
     ids = job.parameters.get("certificates", [])
-    left = Certificate.objects.filter(pk__in=ids, sha256="").values_list("pk", flat=True)
+    left = list(Certificate.objects.filter(pk__in=ids, sha256="").values_list("pk", flat=True))
     if left:  # a chunk was lost or is still running: render what is missing here
-        store_pending(list(left))
+        store_pending(left)
+    unstored = Certificate.objects.filter(pk__in=ids, sha256="").count()
+    if unstored:
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED, updated_at=timezone.now(),
+            error=f"{unstored} certificates could not be rendered or stored; see the worker's log",
+        )
+        return
     event_title = apps.get_model("training", "Event").objects.get(pk=job.parameters["event"]).title
     zip_file = write_zip(Certificate.objects.filter(pk__in=ids).order_by("year", "serial"))
-    job.file.save(f"{_slug(event_title)}.zip", File(zip_file), save=False)
+    name = default_storage.save(f"jobs/{timezone.localdate():%Y/%m}/{_slug(event_title)}.zip", File(zip_file))
     zip_file.close()
-    job.status, job.done, job.updated_at = Job.Status.DONE, len(ids), timezone.now()
-    job.save(update_fields=["file", "status", "done", "updated_at"])
+    Job.objects.filter(pk=job.pk).exclude(status=Job.Status.DONE).update(
+        file=name, status=Job.Status.DONE, done=len(ids), updated_at=timezone.now()
+    )
 
 
 def write_zip(certificates: QuerySet[Certificate]):

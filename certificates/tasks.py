@@ -1,7 +1,8 @@
 """Celery tasks of certificates: each loads ids and calls a service (found by name, see accounts.queue).
 
-Rendering has a time limit (CERTIFICATE_RENDER_SECONDS per certificate): a
-template that never finishes must not hold a worker for ever.
+Each certificate's rendering has its own time limit (CERTIFICATE_RENDER_SECONDS,
+certificates.rendering); each task has one too, for what rendering does not
+cover (signing on a token, storage), so that nothing holds a worker for ever.
 """
 
 from celery import shared_task
@@ -10,36 +11,46 @@ from django.conf import settings
 from certificates import services
 
 
-def _render_limit(count: int = 1) -> int:
-    return settings.CERTIFICATE_RENDER_SECONDS * count + 30
+def _render_limit(count: int) -> int:
+    """Seconds a task rendering up to `count` certificates may run before the worker kills it."""
+    return settings.CERTIFICATE_RENDER_SECONDS * count + 60
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+# One completion's batch holds at most a scoring batch of learners; a chunk, services.RENDER_CHUNK.
+ONE_BATCH = _render_limit(max(settings.QUIZ_SCORING_BATCH, services.RENDER_CHUNK))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=ONE_BATCH)
 def issue_completion(enrollment_ids: list[int]) -> int:
     return len(services.issue_completion(enrollment_ids))
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=ONE_BATCH)
 def issue_attendance(event_id: int, user_ids: list[int]) -> int:
     return len(services.issue_attendance(event_id=event_id, user_ids=user_ids))
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=ONE_BATCH)
 def store_pdfs(certificate_ids: list[int]) -> int:
     return services.store_pending(certificate_ids)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=ONE_BATCH)
 def bulk_issue(job_id: int) -> None:
     services.run_bulk_issue(job_id)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=ONE_BATCH)
 def bulk_render(job_id: int, certificate_ids: list[int]) -> None:
     services.bulk_render(job_id, certificate_ids)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=ONE_BATCH)
+def bulk_finish(job_id: int) -> None:
+    services.finish_bulk_issue(job_id)
+
+
+@shared_task(acks_late=True, time_limit=ONE_BATCH)
 def sweep() -> int:
     """Issue what a lost worker or broker left: certificates due but missing, PDFs not stored."""
     return services.sweep()

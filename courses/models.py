@@ -204,6 +204,25 @@ class Enrollment(models.Model):
         return not self.is_completed and self.due_date is not None and self.due_date < today
 
 
+class CompletedCycle(models.Model):
+    """A cycle of an enrolment completed before a renewal started the next one: its history stays."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="completed_cycles"
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"))
+    completed_at = models.DateTimeField(_("completed at"))
+    credited_hours = models.DecimalField(_("credited hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("completed cycle")
+        verbose_name_plural = _("completed cycles")
+        constraints = [models.UniqueConstraint(fields=["enrollment", "cycle"], name="one_record_per_cycle")]
+
+    def __str__(self):
+        return f"{self.enrollment} ({self.cycle})"
+
+
 class LessonProgress(models.Model):
     enrollment = models.ForeignKey(
         Enrollment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="lesson_progress"

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from certificates.services import renewal_due
-from courses.models import DueReminder, Enrollment, LessonProgress
+from courses.models import CompletedCycle, DueReminder, Enrollment, LessonProgress
 
 CHUNK = 200
 
@@ -77,7 +77,11 @@ def _renew_chunk(now) -> int:
     renew = [c for c in certificates if c.enrollment is not None and c.enrollment.cycle == c.cycle]
     for certificate in renew:
         enrollment = certificate.enrollment
+        if enrollment.completed_at is not None:
+            CompletedCycle.objects.get_or_create(enrollment=enrollment, cycle=enrollment.cycle, defaults={
+                "completed_at": enrollment.completed_at, "credited_hours": enrollment.credited_hours})
         LessonProgress.objects.filter(enrollment=enrollment).delete()
+        DueReminder.objects.filter(enrollment=enrollment).delete()
         Enrollment.objects.filter(pk=enrollment.pk, cycle=certificate.cycle).update(
             status=Enrollment.Status.ENROLLED, cycle=F("cycle") + 1, completed_at=None, quiz_passed_at=None,
             attendance_met_at=None, due_date=timezone.localdate(certificate.expires_at), updated_at=timezone.now(),

@@ -15,7 +15,7 @@ from accounts import audit
 from accounts.models import OrgUnit, User
 from certificates import services as certificate_services
 from courses.content import check_lesson_file, clean_html
-from courses.models import Assignment, Course, Enrollment, Lesson, LessonProgress, Module
+from courses.models import Assignment, CompletedCycle, Course, Enrollment, Lesson, LessonProgress, Module
 
 COURSE_FIELDS = ("code", "title", "topic", "summary", "hours", "completion_rule", "certificate_template",
                  "certificate_validity_months")
@@ -374,7 +374,9 @@ def training_hours(user: User) -> list[dict]:
     completed = Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED).values_list(
         "completed_at", "credited_hours"
     )
-    for completed_at, hours in completed:
+    # With the cycles completed before a renewal: their hours were earned too. One query.
+    earlier = CompletedCycle.objects.filter(enrollment__user=user).values_list("completed_at", "credited_hours")
+    for completed_at, hours in completed.union(earlier, all=True):
         year = timezone.localtime(completed_at).year
         entry = years.setdefault(year, {"year": year, "hours": Decimal("0"), "courses": 0})
         entry["hours"] += hours or Decimal("0")

@@ -228,6 +228,8 @@ class Attempt(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.CASCADE, related_name="quiz_attempts"
     )
     number = models.PositiveIntegerField(_("attempt number"), default=1)
+    # The enrolment's cycle it belongs to: after a certificate's renewal, only the new cycle's attempts count.
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.IN_PROGRESS)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)

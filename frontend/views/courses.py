@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,7 +93,10 @@ class QuizCard:
 
 
 def quiz_cards(course: Course, user, *, enrolled: bool) -> list[QuizCard]:
-    mine = Attempt.objects.filter(user=user).defer("questions", "answers").order_by("number")
+    # The current cycle's attempts: after a certificate's renewal the learner starts again.
+    cycle = Enrollment.objects.filter(user=user, course=course).values("cycle")[:1]
+    mine = (Attempt.objects.filter(user=user, cycle=Coalesce(Subquery(cycle), 1)).defer("questions", "answers")
+            .order_by("number"))
     quizzes = course.quizzes.prefetch_related(Prefetch("attempts", queryset=mine)).order_by("title", "id")
     now = timezone.now()
     cards = []

@@ -83,7 +83,7 @@ def start_attempt(*, user: User, quiz: Quiz) -> tuple[Attempt, bool]:
     if not pool:
         raise QuizError(_("The quiz has no questions yet."), status=409)
     attempt = Attempt(
-        quiz=quiz, user=user, number=(quiz.last_number or 0) + 1, started_at=now,
+        quiz=quiz, user=user, number=(quiz.last_number or 0) + 1, cycle=quiz.enrolled_cycle or 1, started_at=now,
         deadline=_deadline(quiz, now), questions=draw(quiz, pool, random.Random()),
     )
     try:
@@ -198,10 +198,12 @@ def close_expired_attempts(now=None) -> int:
 @once
 def _sql_quiz_for_learner() -> str:
     mine = f"FROM {db_table(Attempt)} a WHERE a.quiz_id = q.id AND a.user_id = %(user)s"
+    cycle = f"(SELECT e.cycle FROM {db_table(Enrollment)} e WHERE e.user_id = %(user)s AND e.course_id = q.course_id)"
     return (
-        f"SELECT q.*, b.version AS bank_version, "
+        f"SELECT q.*, b.version AS bank_version, {cycle} AS enrolled_cycle, "
         f"EXISTS (SELECT 1 FROM {db_table(Enrollment)} e WHERE e.user_id = %(user)s AND e.course_id = q.course_id) "
-        f"AS enrolled, (SELECT COUNT(*) {mine}) AS attempts_used, (SELECT MAX(a.number) {mine}) AS last_number, "
+        f"AS enrolled, (SELECT COUNT(*) {mine} AND a.cycle = {cycle}) AS attempts_used, "
+        f"(SELECT MAX(a.number) {mine}) AS last_number, "
         f"(SELECT a.id {mine} AND a.status = '{IN_PROGRESS}') AS open_attempt "
         f"FROM {db_table(Quiz)} q INNER JOIN {db_table(QuestionBank)} b ON b.id = q.bank_id WHERE q.id = %(quiz)s"
     )

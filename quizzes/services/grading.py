@@ -16,6 +16,8 @@ from functools import cache as once
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -222,8 +224,11 @@ def grade_by_method(method: str, percents: list[Decimal]) -> Decimal:
 def quiz_grades(quiz: Quiz, user_ids) -> dict[int, Decimal]:
     """Each learner's percent on the quiz by its grading method; learners with no scored attempt are left out."""
     percents: dict[int, list[Decimal]] = {}
+    # Only the attempts of the enrolment's current cycle: a renewal is passed anew.
+    cycle = Enrollment.objects.filter(user=OuterRef("user"), course_id=quiz.course_id).values("cycle")[:1]
     for user_id, percent in (
-        Attempt.objects.filter(quiz=quiz, user_id__in=list(user_ids), status=Attempt.Status.SCORED)
+        Attempt.objects.filter(quiz=quiz, user_id__in=list(user_ids), status=Attempt.Status.SCORED,
+                               cycle=Coalesce(Subquery(cycle), 1))
         .order_by("number").values_list("user_id", "percent")
     ):
         percents.setdefault(user_id, []).append(percent)

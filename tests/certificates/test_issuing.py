@@ -111,10 +111,10 @@ def test_numbers_follow_each_other_per_register_and_year(instructor, course, pro
     assert {c.register for c in Certificate.objects.all()} == {"GCN"}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="row locks need PostgreSQL (SQLite serialises writers anyway); .ci/run runs this")
 @pytest.mark.django_db(transaction=True)
 def test_workers_numbering_at_once_leave_no_gap_and_no_duplicate(province, instructor):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (SQLite serialises writers anyway); .ci/run runs this")
     course = build_course(instructor, code="CCHC-LOCK", completion_rule="quiz")
     people = [UserFactory(org_unit=unit("BABE-TG"), roles=["learner"]) for _ in range(40)]
     enrollment_ids = []
@@ -200,8 +200,10 @@ def test_verify_shows_every_printed_field_and_a_revoked_certificate_says_so(lear
     body = response.json()
     assert body["valid"] is True and body["revoked"] is False and body["expires_at"] is None
     assert body["number"] == certificate.number and body["sha256"] == certificate.sha256
-    for name, value in certificate.fields.items():
-        assert body[name] == value
+    assert {"holder_name", "birth_date", "employee_code", "org_unit", "title", "place_date"} <= set(certificate.printed)
+    for name in certificate.printed:
+        assert body[name] == certificate.fields[name]
+    assert "course_code" not in body, "not printed, not published"
 
     assert client_for(learner).post(f"/api/v1/certificates/{certificate.code}/revoke/",
                                     {"reason": "x"}).status_code == 403
@@ -313,6 +315,9 @@ def test_the_sweep_issues_what_a_lost_broker_left(learner, course):
         enrollment = completed(learner, course)
     assert not Certificate.objects.exists()
     services.sweep()
+    assert not Certificate.objects.exists(), "just completed: its own task may still be queued"
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=timezone.now() - timedelta(minutes=5))
+    services.sweep()
     certificate = Certificate.objects.get(enrollment=enrollment)
     assert certificate.is_stored
 
@@ -418,3 +423,81 @@ def test_the_personal_data_download_holds_my_certificates(learner, course):
     data = json.loads(client_for(learner).get("/api/v1/me/data/").content)
     [mine] = data["certificates"]
     assert mine["number"] == certificate.number and mine["printed"]["holder_name"] == "Nông Văn Học"
+
+
+def test_a_certificate_made_meanwhile_by_another_worker_is_taken_not_duplicated(learner, course):
+    with mock.patch.object(services, "_enqueue"):
+        enrollment = completed(learner, course)
+    real, raced = services.take_numbers, []
+
+    def another_worker_first(register, year, count):
+        if not raced:
+            raced.append(True)
+            services.create_completion_certificates([enrollment.pk])  # the other worker, just before us
+        return real(register, year, count)
+
+    with mock.patch.object(services, "take_numbers", side_effect=another_worker_first):
+        [certificate] = services.create_completion_certificates([enrollment.pk])
+    assert raced and Certificate.objects.get() == certificate
+    assert certificate.serial == 1 and RegisterYear.objects.get().last_number == 1
+
+
+def test_the_sweep_takes_up_a_bulk_job_whose_tasks_were_lost(instructor, conference, province):
+    from accounts.models import Job
+
+    people = [UserFactory(org_unit=unit("BABE-TG"), roles=["learner"]) for _ in range(3)]
+    with mock.patch.object(services, "request_attendance_certificates"):
+        attend(instructor, conference, people)
+    with mock.patch.object(services, "_enqueue_or_fail"):  # the broker lost the job's task
+        job = services.start_bulk_issue(actor=instructor, event=conference)
+    services.sweep()
+    assert Job.objects.get(pk=job.pk).status == "pending", "a job only just asked for is left alone"
+    Job.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    services.sweep()
+    job.refresh_from_db()
+    assert job.status == "done" and job.file and Certificate.objects.filter(event=conference).count() == 3
+
+
+def test_the_verify_page_publishes_only_what_the_template_prints(learner, instructor, api):
+    from certificates.models import CertificateTemplate
+
+    learner.employee_code = "BK-0042"
+    learner.save()
+    lean = CertificateTemplate.objects.create(
+        name="Gọn", issuer="SỞ NỘI VỤ", html="<p>{{ holder_name }} — {{ title }} — {{ number }} {{ code }}</p>")
+    course = build_course(instructor, code="CCHC-LEAN", completion_rule="lessons", certificate_template=lean)
+    certificate = Certificate.objects.get(enrollment=completed(learner, course))
+    body = api.get(f"/api/v1/verify/{certificate.code}/").json()
+    assert body["holder_name"] == "Nông Văn Học" and body["title"] == course.title
+    assert "employee_code" not in body and "org_unit" not in body
+    page = api.get(f"/verify/{certificate.code}/").content.decode()
+    assert "BK-0042" not in page and "Nông Văn Học" in page
+
+
+def test_a_body_far_larger_than_a_certificate_is_refused_before_it_is_read(learner, course, api, client):
+    certificate = Certificate.objects.get(enrollment=completed(learner, course))
+    huge = {"CONTENT_LENGTH": str(1024 ** 3), "CONTENT_TYPE": "multipart/form-data; boundary=x"}
+    for path in (f"/api/v1/verify/{certificate.code}/", f"/verify/{certificate.code}/"):
+        with mock.patch("django.http.request.HttpRequest.read", side_effect=AssertionError("the body was read")):
+            response = client.generic("POST", path, b"", **huge)
+        assert response.status_code == 413, path
+
+
+def test_the_throttle_counts_the_address_not_a_made_up_forwarded_header(learner, course, api, settings):
+    from config.throttling import VerifyRateThrottle
+
+    certificate = Certificate.objects.get(enrollment=completed(learner, course))
+    with mock.patch.object(VerifyRateThrottle, "THROTTLE_RATES", {"verify": "2/minute"}):
+        answers = [api.get(f"/api/v1/verify/{certificate.code}/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+                   for n in range(3)]
+    assert answers == [200, 200, 429]
+
+
+def test_e_mails_carry_titles_as_written(learner, instructor):
+    learner.email = "hocvien@example.vn"
+    learner.save()
+    course = build_course(instructor, code="CCHC-Q&A", completion_rule="lessons",
+                          title='Cơ chế "một cửa" & liên thông')
+    completed(learner, course)
+    [message] = mail.outbox
+    assert 'Cơ chế "một cửa" & liên thông' in message.subject and "&quot;" not in message.body
