@@ -221,7 +221,6 @@ class RevokeForm(forms.Form):
         return reason
 
 
-STATUS_LABELS = {"valid": _("Valid"), "expired": _("Expired"), "revoked": _("Revoked"), "pending": _("Being prepared")}
 NUMBER = re.compile(r"^\s*(\d{1,9})\s*/\s*(\d{4})\s*/\s*(\S{1,20})\s*$")
 
 
@@ -289,7 +288,7 @@ class CertificateAdmin(admin.ModelAdmin):
     def status_display(self, certificate):
         status = services.status_of(certificate) if certificate.is_stored else "pending"
         return format_html('<span class="certificate-status certificate-status--{}">{}</span>', status,
-                           STATUS_LABELS[status])
+                           services.STATUS_LABELS[status])
 
     @admin.display(description=_("printed fields"))
     def printed_fields(self, certificate):

@@ -10,6 +10,8 @@ import re
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -65,8 +67,6 @@ def downloadable(request, code: str) -> Certificate:
 
 
 def pdf_url(certificate: Certificate) -> str:
-    from django.urls import reverse
-
     return reverse("api-certificate-pdf", args=[certificate.code])
 
 
@@ -90,10 +90,9 @@ class MyCertificateSerializer(serializers.ModelSerializer):
         return services.verify_url(certificate.code)
 
     def get_credential_url(self, certificate) -> str | None:
-        from django.urls import reverse
-
-        return reverse("api-certificate-credential", args=[certificate.code]) if credentials.credentials_configured() \
-            else None
+        if not credentials.credentials_configured():
+            return None
+        return reverse("api-certificate-credential", args=[certificate.code])
 
     def get_status(self, certificate) -> str:
         return services.status_of(certificate)
@@ -223,8 +222,6 @@ class RegisterView(APIView):
     )
     def get(self, request):
         """The register of the certificates issued in a year, in number order, as XLSX."""
-        from django.utils import timezone
-
         year = request.query_params.get("year") or str(timezone.localdate().year)
         if not re.fullmatch(r"2[0-9]{3}", year):
             return Response({"year": [_("Give a year such as 2026.")]}, status=status.HTTP_400_BAD_REQUEST)

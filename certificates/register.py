@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 
 from accounts.spreadsheets import xlsx_cell
 from certificates.models import Certificate
-from certificates.services import register_rows, status_of
+from certificates.services import STATUS_LABELS, register_rows, status_of
 
 
 def columns() -> list[tuple[str, int]]:
@@ -20,9 +20,6 @@ def columns() -> list[tuple[str, int]]:
         (_("Expires on"), 12), (_("Status"), 12), (_("Revoked on"), 12), (_("Reason for revocation"), 30),
         (_("Verification code"), 22), (_("SHA-256 of the PDF"), 66),
     ]
-
-
-STATUS_LABELS = {"valid": "Valid", "expired": "Expired", "revoked": "Revoked"}
 
 
 def row(certificate: Certificate) -> list:
@@ -37,7 +34,7 @@ def row(certificate: Certificate) -> list:
         str(Certificate.Kind(certificate.kind).label),
         certificate.title,
         timezone.localdate(certificate.expires_at) if certificate.expires_at else None,
-        _(STATUS_LABELS[status_of(certificate)]),
+        str(STATUS_LABELS[status_of(certificate)]),
         timezone.localdate(certificate.revoked_at) if certificate.revoked_at else None,
         certificate.revoked_reason,
         certificate.code,

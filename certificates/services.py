@@ -37,6 +37,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from accounts.models import Job, User
@@ -207,6 +208,7 @@ def create_attendance_certificates(*, event_id: int, user_ids: Iterable[int] | N
 
 
 def _attended_sessions(event) -> dict[int, int]:
+    """Sessions each person attended: training.services.attended_sessions, which this app sits below."""
     AttendanceRecord = apps.get_model("training", "AttendanceRecord")
     records = AttendanceRecord.objects.filter(session__event=event, status__in=AttendanceRecord.ATTENDED)
     return dict(records.order_by().values("user_id").annotate(count=Count("pk")).values_list("user_id", "count"))
@@ -488,8 +490,10 @@ def sweep() -> int:
     Enrollment = apps.get_model("courses", "Enrollment")
     RosterEntry = apps.get_model("training", "RosterEntry")
     now = timezone.now()
-    window = {"__gte": now - SWEEP_LOOKBACK, "__lt": now - SWEEP_GRACE}
-    within = lambda field: {field + suffix: moment for suffix, moment in window.items()}  # noqa: E731
+
+    def within(field: str) -> dict:
+        return {f"{field}__gte": now - SWEEP_LOOKBACK, f"{field}__lt": now - SWEEP_GRACE}
+
     missing = (
         Enrollment.objects.filter(status="completed", **within("completed_at"))
         .exclude(certificates__cycle=F("cycle"), certificates__kind=Certificate.Kind.COMPLETION)
@@ -662,6 +666,11 @@ def find(code: str) -> Certificate | None:
 def matches(certificate: Certificate, data: bytes) -> bool:
     """Whether a PDF someone holds is exactly the one issued."""
     return hashlib.sha256(data).hexdigest() == certificate.sha256
+
+
+# What `status_of` says, as people read it (a certificate whose PDF is not stored yet is "pending").
+STATUS_LABELS = {"valid": gettext_lazy("Valid"), "expired": gettext_lazy("Expired"),
+                 "revoked": gettext_lazy("Revoked"), "pending": gettext_lazy("Being prepared")}
 
 
 def status_of(certificate: Certificate) -> str:
