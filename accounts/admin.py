@@ -12,13 +12,18 @@ choices offered as the API lists them, and changes left to those who teach.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.utils.translation import gettext_lazy as _
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _, ngettext
 from treebeard.admin import TreeAdmin
 
 from accounts import audit, services
@@ -164,9 +169,48 @@ class OrgUnitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and "parent" in self.fields:  # not there on a read-only page
-            # Never offer the unit itself or a unit below it as its parent (the service refuses them too).
-            self.fields["parent"].queryset = OrgUnit.objects.exclude(self.instance.subtree_q()).order_by("path")
+        if "parent" not in self.fields:  # not there on a read-only page
+            return
+        # Merged and dissolved units take no sub-units; nor is the unit itself or one below it offered
+        # as its parent (the service refuses them too).
+        offered = OrgUnit.objects.active()
+        if self.instance.pk:
+            offered = offered.exclude(self.instance.subtree_q())
+        self.fields["parent"].queryset = offered.order_by("path")
+
+
+class ReorganisationForm(forms.Form):
+    """What an administrator confirms before units are dissolved: the day it took effect."""
+
+    on = forms.DateField(
+        label=_("On"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The day the change took effect; today or earlier."),
+    )
+
+
+class MergeForm(ReorganisationForm):
+    into = forms.ModelChoiceField(
+        label=_("Merge into"), queryset=OrgUnit.objects.active().order_by("path"),
+        help_text=_("The unit that takes over their people, sub-units, HR officers and assignments."),
+    )
+    field_order = ["into", "on"]
+
+
+class OrgUnitStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("Active")), ("merged", _("Merged")), ("dissolved", _("Dissolved"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.active()
+        if self.value() == "merged":
+            return queryset.filter(merged_into__isnull=False)
+        if self.value() == "dissolved":
+            return queryset.filter(dissolved_on__isnull=False)
+        return queryset
 
 
 @admin.register(OrgUnit)
@@ -177,12 +221,76 @@ class OrgUnitAdmin(ServiceSavesMixin, TreeAdmin):
     """
 
     form = OrgUnitForm
-    list_display = ["name", "code", "kind"]
+    list_display = ["name", "code", "kind", "state"]
+    list_select_related = ["merged_into"]
     search_fields = ["name", "code"]
-    list_filter = ["kind"]
+    list_filter = ["kind", OrgUnitStateFilter]
+    readonly_fields = ["merged_into", "merged_on", "dissolved_on"]
+    actions = ["merge_units", "dissolve_units"]
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        # Treebeard draws the list only for a GET: a POST is an action, and one this person may not run is refused.
+        if request.method == "POST" and request.POST.get("action") not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path == reverse("admin:autocomplete"):
+            # A person's unit is picked here: merged and dissolved units take no one.
+            results = results.active()
+        return results, may_have_duplicates
+
+    def has_reorganise_permission(self, request) -> bool:
+        return request.user.has_role(Role.ADMIN)
+
+    @admin.display(description=_("state"))
+    def state(self, unit: OrgUnit) -> str:
+        if unit.merged_into_id:
+            return _("Merged into %(unit)s on %(date)s") % {
+                "unit": unit.merged_into, "date": formats.date_format(unit.merged_on, "SHORT_DATE_FORMAT"),
+            }
+        if unit.dissolved_on:
+            return _("Dissolved on %(date)s") % {"date": formats.date_format(unit.dissolved_on, "SHORT_DATE_FORMAT")}
+        return ""
+
+    @admin.action(description=_("Merge into another unit…"), permissions=["reorganise"])
+    def merge_units(self, request, queryset):
+        return self._reorganise(request, queryset, MergeForm, _("Merge units"), services.merge_org_unit)
+
+    @admin.action(description=_("Dissolve (children move up)…"), permissions=["reorganise"])
+    def dissolve_units(self, request, queryset):
+        return self._reorganise(request, queryset, ReorganisationForm, _("Dissolve units"),
+                                services.dissolve_org_unit)
+
+    def _reorganise(self, request, queryset, form_class, title, change):
+        """Ask for the date (and the successor), then make the change to every selected unit, all or none."""
+        units = list(queryset.order_by("path"))
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if "into" in form.fields:
+            form.fields["into"].queryset = form.fields["into"].queryset.exclude(pk__in=[unit.pk for unit in units])
+        if form.is_bound and form.is_valid():
+            try:
+                with transaction.atomic():
+                    for unit in units:
+                        change(actor=request.user, unit=unit, **form.cleaned_data)
+            except ValidationError as error:
+                refusals = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+                for field, refusal in refusals:
+                    form.add_error(field if field in form.fields else None, refusal)
+            else:
+                self.message_user(request, ngettext(
+                    "%(count)d unit changed.", "%(count)d units changed.", len(units)) % {"count": len(units)},
+                    messages.SUCCESS)
+                return None
+        return TemplateResponse(request, "admin/accounts/orgunit/reorganise.html", {
+            **self.admin_site.each_context(request),
+            "title": title, "opts": self.model._meta, "units": units, "form": form,
+            "action": request.POST["action"], "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in OrgUnitForm.Meta.fields}
@@ -266,12 +374,14 @@ class UserAdmin(ServiceSavesMixin, DjangoUserAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "org_unit":
-            kwargs["queryset"] = units_in_scope(request.user)
+            kwargs["queryset"] = units_in_scope(request.user).active()  # merged or dissolved units take no one
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             kwargs["queryset"] = Group.objects.filter(name__in=ROLES)
+        if db_field.name == "hr_scope":
+            kwargs["queryset"] = OrgUnit.objects.active()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

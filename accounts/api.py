@@ -30,6 +30,8 @@ from accounts.serializers import (
     ImportUploadSerializer,
     JobSerializer,
     MeSerializer,
+    OrgUnitDissolveSerializer,
+    OrgUnitMergeSerializer,
     OrgUnitSerializer,
     TokenRequestSerializer,
     TokenSerializer,
@@ -98,10 +100,30 @@ class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):
-        return [IsAdmin()] if self.action in ("create", "partial_update") else [IsStaff()]
+        return [IsAdmin()] if self.action in ("create", "partial_update", "merge", "dissolve") else [IsStaff()]
 
     def perform_create(self, serializer):
         serializer.instance = services.create_org_unit(actor=self.request.user, **serializer.validated_data)
+
+    @extend_schema(request=OrgUnitMergeSerializer, responses=OrgUnitSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Merge this unit into `into` on the date `on`: its people, sub-units, HR officers and assignments move."""
+        unit = self.get_object()
+        change = OrgUnitMergeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        unit = services.merge_org_unit(actor=request.user, unit=unit, **change.validated_data)
+        return Response(OrgUnitSerializer(unit).data)
+
+    @extend_schema(request=OrgUnitDissolveSerializer, responses=OrgUnitSerializer)
+    @action(detail=True, methods=["post"])
+    def dissolve(self, request, pk=None):
+        """Dissolve this unit on the date `on`: its people and sub-units move up to its parent."""
+        unit = self.get_object()
+        change = OrgUnitDissolveSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        unit = services.dissolve_org_unit(actor=request.user, unit=unit, **change.validated_data)
+        return Response(OrgUnitSerializer(unit).data)
 
     def perform_update(self, serializer):
         changes = dict(serializer.validated_data)

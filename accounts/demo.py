@@ -7,6 +7,7 @@ functions here (courses, classes) and call them from `load()`.
 
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -66,6 +67,12 @@ ORG_UNITS = [
     ("BK-PACNAM", "Huyện Pác Nặm", Kind.DISTRICT, "BK"),
     ("BK-PACNAM-BB", "Xã Bộc Bố", Kind.COMMUNE, "BK-PACNAM"),
 ]
+
+
+# Reorganisations of 1 July 2025 (communes merged as districts were abolished): (unit code, successor code, date).
+# The communes are loaded as they were before, then merged; the merged commune stays, as history.
+# (The districts are kept: the demo's HR scope, assignments and rosters are by district.)
+MERGERS = [("BK-TP-DQ", "BK-TP-DX", date(2025, 7, 1))]
 
 
 @dataclass(frozen=True)
@@ -205,6 +212,7 @@ def load() -> DemoSummary:
     summary = DemoSummary()
     units = load_org_units(summary)
     load_people(units, summary)
+    load_mergers()
     return summary
 
 
@@ -216,6 +224,14 @@ def load_org_units(summary: DemoSummary) -> dict[str, OrgUnit]:
             units[code] = services.create_org_unit(actor=None, name=name, code=code, parent=parent, kind=kind)
             summary.units_created += 1
     return units
+
+
+def load_mergers() -> None:
+    """Merge the units of `MERGERS` that are not merged yet, with the people placed in them."""
+    units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=[code for row in MERGERS for code in row[:2]])}
+    for code, successor, on in MERGERS:
+        if code in units and successor in units and units[code].is_active:
+            services.merge_org_unit(actor=None, unit=units[code], into=units[successor], on=on)
 
 
 def load_people(units: dict[str, OrgUnit], summary: DemoSummary) -> None:

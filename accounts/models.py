@@ -4,9 +4,23 @@ from django.utils.functional import cached_property
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from accounts.roles import ROLES, Role
+
+
+class OrgUnitQuerySet(MP_NodeQuerySet):
+    def active(self):
+        """Units that still exist: neither merged into another nor dissolved."""
+        return self.filter(merged_into__isnull=True, dissolved_on__isnull=True)
+
+
+class OrgUnitManager(MP_NodeManager):
+    def get_queryset(self):
+        return OrgUnitQuerySet(self.model, using=self._db).order_by("path")
+
+    def active(self):
+        return self.get_queryset().active()
 
 
 class OrgUnit(MP_Node):
@@ -31,16 +45,37 @@ class OrgUnit(MP_Node):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
+    # A reorganisation keeps the old unit as history: merged into its successor, or dissolved.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="merged_units",
+    )
+    merged_on = models.DateField(_("merged on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrgUnitManager()
 
     class Meta:
         verbose_name = _("organisation unit")
         verbose_name_plural = _("organisation units")
         indexes = [models.Index(fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True, merged_on__isnull=True)
+                | Q(merged_into__isnull=False, merged_on__isnull=False, dissolved_on__isnull=True),
+                name="orgunit_merged_with_date_never_dissolved",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_active(self) -> bool:
+        """False once the unit was merged into another or dissolved: it takes no new people or sub-units."""
+        return self.merged_into_id is None and self.dissolved_on is None
 
     def subtree_q(self, field: str = "path") -> Q:
         """This unit and everything under it, for a lookup through `field`."""

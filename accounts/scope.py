@@ -25,6 +25,12 @@ def scope_paths(actor: User) -> list[str] | None:
     return actor._scope_paths
 
 
+def scope_q(actor: User, field: str = "org_unit__path") -> Q:
+    """The actor's scope as a condition on the path `field` (everything for an administrator)."""
+    paths = scope_paths(actor)
+    return Q() if paths is None else _paths_q(paths, field)
+
+
 def _paths_q(paths: list[str], field: str) -> Q:
     if not paths:
         return Q(pk__in=[])

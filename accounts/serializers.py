@@ -13,8 +13,19 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrgUnit
-        fields = ["id", "name", "code", "kind", "parent", "path", "depth"]
-        read_only_fields = ["path", "depth"]
+        fields = ["id", "name", "code", "kind", "parent", "path", "depth", "merged_into", "merged_on", "dissolved_on"]
+        # A unit is merged or dissolved through its own actions (`merge/`, `dissolve/`), which move what it holds.
+        read_only_fields = ["path", "depth", "merged_into", "merged_on", "dissolved_on"]
+
+
+class OrgUnitDissolveSerializer(serializers.Serializer):
+    on = serializers.DateField(help_text=_("The day the change took effect; today or earlier."))
+
+
+class OrgUnitMergeSerializer(OrgUnitDissolveSerializer):
+    into = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.all(), help_text=_("The unit that takes over this one's people and sub-units.")
+    )
 
 
 class UserSerializer(serializers.ModelSerializer):

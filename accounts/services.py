@@ -1,11 +1,13 @@
 """What people do to org units and accounts: one function per action, one transaction each."""
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,7 @@ def create_org_unit(
     else:
         # Locking the parent serialises the computation of the next child path.
         parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
+        check_takes_new_members(parent, "parent")
         unit = OrgUnit.objects.add_child(parent, instance=unit)
     audit.record(
         actor=actor, action="org_unit.created", target=unit,
@@ -57,15 +60,145 @@ def update_org_unit(
     if changes:
         unit.save(update_fields=[*changes, "updated_at"])
     if parent is not UNCHANGED and parent != unit.parent:
+        check_takes_new_members(parent, "parent")
         changes["parent"] = [unit.parent_id, parent.pk if parent else None]
         unit = _move_org_unit(unit, parent)
         # Courses assigned to the new parent's branch now cover everyone moved with the unit.
         moved = list(User.objects.filter(org_unit__path__startswith=unit.path).values_list("pk", flat=True))
-        for start in range(0, len(moved), PLACED_CHUNK):
-            people_placed(moved[start:start + PLACED_CHUNK])
+        _people_placed_in_chunks(moved)
     if changes:
         audit.record(actor=actor, action="org_unit.changed", target=unit, changes=changes)
     return unit
+
+
+def check_takes_new_members(unit: OrgUnit | None, field: str) -> None:
+    """A merged or dissolved unit is history: it takes no new people, sub-units or HR officers."""
+    if unit is not None and not unit.is_active:
+        raise ValidationError({field: [_("“%(unit)s” was merged into another unit or dissolved.") % {"unit": unit}]})
+
+
+@transaction.atomic
+def merge_org_unit(*, actor: User | None, unit: OrgUnit, into: OrgUnit, on: date) -> OrgUnit:
+    """Merge `unit` into `into` on the date `on` (a reorganisation, such as the communes merged on 1 July 2025).
+
+    Its people, sub-units (with everything under them), HR officers and assignments
+    go to `into`; the unit stays, marked as merged, so that history still names it.
+    Enrolments, completions, attendance and certificates stay with the people, so
+    reports by the successor count what they earned before. `on` may be any day up
+    to today: a change is often recorded after it took effect, never before.
+    """
+    locked = _lock_units(unit.pk, into.pk)
+    unit, into = locked[unit.pk], locked[into.pk]
+    _check_retirable(unit, on)
+    if into.path.startswith(unit.path):
+        raise ValidationError({"into": [_("A unit cannot be merged into itself or a unit below it.")]})
+    check_takes_new_members(into, "into")
+    people = _move_members(unit, into)
+    sub_units = _move_sub_units(unit, into)
+    officers = _move_hr_scope(unit, [into])
+    org_unit_merged(unit.pk, into.pk)
+    OrgUnit.objects.filter(pk=unit.pk).update(merged_into=into, merged_on=on, updated_at=timezone.now())
+    # Everyone under the successor, not only those who came: the courses assigned to the merged unit
+    # are the successor's now, and cover its own people too.
+    into.refresh_from_db()
+    _people_placed_in_chunks(list(User.objects.filter(into.subtree_q("org_unit__path")).values_list("pk", flat=True)))
+    unit.refresh_from_db()
+    audit.record(actor=actor, action="org_unit.merged", target=unit, changes={
+        "into": into.pk, "on": on.isoformat(), "people": len(people), "sub_units": sub_units, "hr_officers": officers,
+    })
+    return unit
+
+
+@transaction.atomic
+def dissolve_org_unit(*, actor: User | None, unit: OrgUnit, on: date) -> OrgUnit:
+    """Dissolve a level of the tree (the districts on 1 July 2025): its sub-units and people move up to its parent.
+
+    What the unit covered is never widened: its HR officers and assigned courses go to
+    its sub-units, not to the parent (a district's mandatory course does not become
+    the province's). People placed in the unit itself move to the parent and keep
+    their enrolments, but leave the district's HR officers' scope. The unit stays,
+    marked as dissolved on `on` (any day up to today).
+    """
+    if unit.parent_id is None:
+        raise ValidationError({"detail": [_("A unit at the top of the tree cannot be dissolved; merge it instead.")]})
+    locked = _lock_units(unit.pk, unit.parent_id)
+    unit = locked[unit.pk]
+    parent = locked.get(unit.parent_id) or OrgUnit.objects.select_for_update().get(pk=unit.parent_id)
+    _check_retirable(unit, on)
+    people = _move_members(unit, parent)
+    # Only current sub-units take over: one merged or dissolved earlier is history, and covers nobody.
+    # With none, the unit's HR officers lose it and its assignments stay with it, as history.
+    children = list(OrgUnit.objects.active().filter(parent=unit).order_by("path"))
+    officers = _move_hr_scope(unit, children)
+    sub_units = _move_sub_units(unit, parent)
+    for child in children:
+        org_unit_merged(unit.pk, child.pk)
+    OrgUnit.objects.filter(pk=unit.pk).update(dissolved_on=on, updated_at=timezone.now())
+    _people_placed_in_chunks(people)
+    unit.refresh_from_db()
+    audit.record(actor=actor, action="org_unit.dissolved", target=unit, changes={
+        "parent": parent.pk, "on": on.isoformat(), "people": len(people), "sub_units": sub_units,
+        "hr_officers": officers,
+    })
+    return unit
+
+
+def org_unit_merged(old_unit_id: int, new_unit_id: int) -> None:
+    """Tell the apps above that what `old_unit_id` covered, `new_unit_id` covers now (ORG_UNIT_MERGED_HANDLERS)."""
+    for dotted in settings.ORG_UNIT_MERGED_HANDLERS:
+        import_string(dotted)(old_unit_id, new_unit_id)
+
+
+def _lock_units(*ids: int) -> dict[int, OrgUnit]:
+    """Lock the rows in the order of their ids, so that two reorganisations never wait on each other."""
+    rows = OrgUnit.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    return {row.pk: row for row in rows}
+
+
+def _check_retirable(unit: OrgUnit, on: date) -> None:
+    if not unit.is_active:
+        raise ValidationError({"detail": [_("This unit was already merged into another unit or dissolved.")]})
+    if on > timezone.localdate():
+        raise ValidationError({"on": [_("The date of a reorganisation cannot be in the future.")]})
+
+
+def _move_members(unit: OrgUnit, successor: OrgUnit) -> list[int]:
+    """Move the people placed in the unit itself (not below it) to `successor`.
+
+    Returns the ids of everyone in the unit's subtree (locked), who all have a new place
+    once the sub-units moved too. Two statements, whatever their number.
+    """
+    people = User.objects.select_for_update(of=("self",)).filter(unit.subtree_q("org_unit__path"))
+    people = list(people.values_list("pk", flat=True))
+    User.objects.filter(org_unit=unit).update(org_unit=successor, updated_at=timezone.now())
+    return people
+
+
+def _move_sub_units(unit: OrgUnit, parent: OrgUnit) -> list[int]:
+    """Move the unit's children, each with its subtree, under `parent`; returns their ids."""
+    moved = []
+    for child in OrgUnit.objects.filter(parent=unit).order_by("path"):
+        _move_org_unit(child, OrgUnit.objects.get(pk=parent.pk))
+        moved.append(child.pk)
+    return moved
+
+
+def _move_hr_scope(unit: OrgUnit, successors: list[OrgUnit]) -> list[int]:
+    """The HR officers who answered for the unit answer for its successors instead; returns their ids."""
+    Scope = User.hr_scope.through
+    officers = list(Scope.objects.filter(orgunit=unit).values_list("user_id", flat=True))
+    if officers:
+        Scope.objects.bulk_create(
+            [Scope(user_id=officer, orgunit_id=successor.pk) for officer in officers for successor in successors],
+            ignore_conflicts=True,  # an officer who answered for a successor already keeps one row
+        )
+        Scope.objects.filter(orgunit=unit).delete()
+    return sorted(officers)
+
+
+def _people_placed_in_chunks(user_ids: list[int]) -> None:
+    for start in range(0, len(user_ids), PLACED_CHUNK):
+        people_placed(user_ids[start:start + PLACED_CHUNK])
 
 
 def _move_org_unit(unit: OrgUnit, parent: OrgUnit | None) -> OrgUnit:
@@ -86,6 +219,7 @@ def create_user(
     roles: Iterable[str] = (), hr_scope: Iterable[OrgUnit] = (),
 ) -> User:
     """Create an account. Without a password, the person is invited by e-mail to set one."""
+    check_takes_new_members(org_unit, "org_unit")
     user = User(
         username=username, full_name=full_name, email=email, employee_code=employee_code,
         org_unit=org_unit, position=position, is_active=is_active,
@@ -127,6 +261,8 @@ def update_user(
             raise TypeError(f"update_user() cannot change {field!r}")
         old = getattr(user, field)
         if old != value:
+            if field == "org_unit":
+                check_takes_new_members(value, "org_unit")
             changes[field] = [_plain(old), _plain(value)]
             setattr(user, field, value)
     if "email" in changes and email_confirmation.is_new_address(*changes["email"]):
@@ -194,10 +330,14 @@ def set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> None:
 
 @transaction.atomic
 def set_hr_scope(*, actor: User | None, user: User, units: Iterable[OrgUnit]) -> None:
+    units = list(units)
     wanted = {unit.pk for unit in units}
     before = set(user.hr_scope.values_list("pk", flat=True))
     if wanted == before:
         return
+    for unit in units:
+        if unit.pk not in before:
+            check_takes_new_members(unit, "hr_scope")
     user.hr_scope.set(wanted)
     user.__dict__.pop("_scope_paths", None)
     audit.record(

@@ -242,6 +242,9 @@ def _reference_errors(actor: User, rows: list[StaffRow], units: dict, people: di
         elif unit is not None and not _within(paths, unit):
             message = _("The org unit “%(code)s” is outside your HR scope.")
             errors.append(_error(row.line, message % {"code": row.org_unit}, "org_unit"))
+        elif unit is not None and not unit.is_active:
+            message = _("“%(unit)s” was merged into another unit or dissolved.")
+            errors.append(_error(row.line, message % {"unit": unit}, "org_unit"))
         holder = code_holders.get(row.employee_code)
         if holder is not None and holder != row.username:
             message = _("The employee code “%(code)s” already belongs to another person.")

@@ -10,6 +10,10 @@ Prints, from one run on this machine:
   demo key), from the instructor's request to the ZIP ready: database, numbering,
   render, sign, store, ZIP, with `--concurrency` worker processes, as
   certificates per second, and the ratio to the naive rate;
+- the processor time the workers spent per certificate (user and system, all
+  worker processes): unlike the rate, it does not move when other programs
+  share the machine, and 1,000 x workers / it is the rate that many free cores
+  would reach (were the database and this process free);
 - the most memory any worker process used (VmHWM), the largest PDF, and a
   check of every PDF (it parses as one page; signed ones validate);
 - the verify page and API under 100 concurrent requests: p50 and p95, beside
@@ -71,6 +75,7 @@ def main() -> None:
 
         django.setup()
         instructor, events = make_conferences(options.people)
+        settle_database()
 
         naive = naive_rate(options.naive)
         print(f"naive: one HTML(...).write_pdf() per person, one process   {naive:7.1f} certificates/s")
@@ -88,6 +93,12 @@ def main() -> None:
             print(f"bulk issue, {label:<8} ({options.people} people, {options.concurrency} workers)       "
                   f"{rate:7.1f} certificates/s  = {rate / naive:4.1f} x naive   "
                   f"({figures[label]['seconds']:.1f} s to the ZIP)")
+            cpu_ms = figures[label]["cpu_seconds"] * 1000 / options.people
+            moments = figures[label]["moments"]
+            print(f"  numbered after {moments.get('numbered', 0):.1f} s, every PDF stored after "
+                  f"{moments.get('rendered', figures[label]['seconds']):.1f} s;  worker processor time "
+                  f"{cpu_ms:.1f} ms a certificate ({options.concurrency} free cores: "
+                  f"{1000 * options.concurrency / cpu_ms:.0f}/s);  load average at the end {os.getloadavg()[0]:.1f}")
             print(f"  largest worker process: {figures[label]['rss_mb']:.0f} MB;  PDFs: largest "
                   f"{figures[label]['largest_kb']:.1f} KB, mean {figures[label]['mean_kb']:.1f} KB;  "
                   f"{figures[label]['checked']}")
@@ -150,6 +161,14 @@ def make_conferences(people: int):
     return instructor, events
 
 
+def settle_database() -> None:
+    """Vacuum and analyse now, so that autovacuum does not take its turn on the fresh rows during a timed run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
 def start_worker(env: dict, concurrency: int, log_path: Path) -> subprocess.Popen:
     log = open(log_path, "w")
     return subprocess.Popen(
@@ -187,10 +206,10 @@ def naive_rate(people: int) -> float:
     from django.template import Context, Engine
     from weasyprint import HTML
 
-    from certificates import rendering
+    from certificates import design
 
-    template = Engine().from_string(f"<style>{rendering.default_css()}</style>{rendering.default_html()}")
-    context = rendering.sample_context()
+    template = Engine().from_string(f"<style>{design.default_css()}</style>{design.default_html()}")
+    context = design.sample_context()
     start = time.perf_counter()
     for n in range(people):
         html = template.render(Context({**context, "holder_name": f"Nguyễn Thị Hương {n}", "qr": ""}))
@@ -208,15 +227,24 @@ def bulk_issue(instructor, event, worker: subprocess.Popen, *, signed: bool) -> 
 
     time.sleep(3)  # the worker's start-up is not the issue's time
     peak = {"rss": 0}
+    cpu_before = worker_cpu_seconds(worker.pid)
     start = time.perf_counter()
     job = services.start_bulk_issue(actor=instructor, event=event)
+    moments = {}  # when the job was first seen numbered (running) and with every PDF stored
     while True:
         job.refresh_from_db()
         peak["rss"] = max(peak["rss"], worker_peak_rss(worker.pid))
+        if job.status == Job.Status.RUNNING:
+            moments.setdefault("numbered", time.perf_counter() - start)
+        if job.total and job.done >= job.total:
+            moments.setdefault("rendered", time.perf_counter() - start)
         if job.status in (Job.Status.DONE, Job.Status.FAILED):
             break
-        time.sleep(0.2)
+        if worker.poll() is not None:
+            raise SystemExit(f"the worker stopped (exit code {worker.returncode}): see its log")
+        time.sleep(0.1)
     seconds = time.perf_counter() - start
+    cpu_seconds = worker_cpu_seconds(worker.pid) - cpu_before
     if job.status != Job.Status.DONE:
         raise SystemExit(f"the bulk job failed: {job.error}")
     peak["rss"] = max(peak["rss"], worker_peak_rss(worker.pid))
@@ -231,8 +259,9 @@ def bulk_issue(instructor, event, worker: subprocess.Popen, *, signed: bool) -> 
     note = check_pdfs([c for c in certificates.values()], signed=signed)
     checked = len(sizes)
     return {
-        "seconds": seconds, "rss_mb": peak["rss"] / 1024, "largest_kb": max(sizes) / 1024,
-        "mean_kb": statistics.mean(sizes) / 1024, "checked": f"{checked} in the ZIP, {note}",
+        "seconds": seconds, "moments": moments, "cpu_seconds": cpu_seconds, "rss_mb": peak["rss"] / 1024,
+        "largest_kb": max(sizes) / 1024, "mean_kb": statistics.mean(sizes) / 1024,
+        "checked": f"{checked} in the ZIP, {note}",
     }
 
 
@@ -247,6 +276,18 @@ def worker_peak_rss(pid: int) -> int:
         except OSError:
             pass
     return peak
+
+
+def worker_cpu_seconds(pid: int) -> float:
+    """User and system time of the worker and its child processes so far (those of children that ended included)."""
+    ticks = 0
+    for candidate in [pid, *children(pid)]:
+        try:
+            fields = Path(f"/proc/{candidate}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def children(pid: int) -> list[int]:

@@ -30,7 +30,7 @@ from django.template import Context, Engine  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 
-from certificates import rendering  # noqa: E402
+from certificates import design, rendering  # noqa: E402
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ", "Vũ", "Ưng"]
 GIVEN = ["Thị Hương", "Văn Thủy", "Minh Đức", "Thu Hằng", "Quốc Việt", "Ngọc Ánh", "Hữu Nghĩa"]
@@ -46,7 +46,7 @@ def main() -> None:
     print(f"HarfBuzz subsetting: {'yes' if rendering.harfbuzz_subset_available() else 'NO (slow)'}; "
           f"{options.people} people; seal and signature: {'no' if options.no_images else 'PNG'}")
 
-    renderer = rendering.Renderer(rendering.default_html(), rendering.default_css(), images)
+    renderer = rendering.Renderer(design.default_html(), design.default_css(), images)
     renderer.render(people[0])  # warm up both, so that neither pays for imports
     naive_render(people[0], images)
     reused, reused_size = run("Renderer.render (reused)", renderer.render, people)
@@ -71,13 +71,13 @@ def run(label: str, render, people: list[dict]) -> tuple[float, float]:
 def naive_render(context: dict, images: dict[str, bytes]) -> bytes:
     values = {**context, "qr": data_uri("image/png", qr_png(context["verify_url"]))}
     values.update({name: data_uri("image/png", data) for name, data in images.items()})
-    html = Engine().from_string(rendering.default_html()).render(Context(values))
+    html = Engine().from_string(design.default_html()).render(Context(values))
     fonts = "\n".join(
         f'@font-face {{ font-family: "{rendering.FONT_FAMILY}"; src: url({(rendering.FONTS_DIR / name).as_uri()}); '
         f"font-weight: {weight}; font-style: {style}; }}"
         for (weight, style), name in rendering.FONT_FILES.items()
     )
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=fonts + rendering.default_css())])
+    return HTML(string=html).write_pdf(stylesheets=[CSS(string=fonts + design.default_css())])
 
 
 def qr_png(text: str) -> bytes:
@@ -93,7 +93,7 @@ def data_uri(mime_type: str, data: bytes) -> str:
 def person(number: int) -> dict:
     code = f"K7M2QX-9HTRWP-{number:06d}"
     return {
-        **rendering.sample_context(),
+        **design.sample_context(),
         "holder_name": f"{SURNAMES[number % len(SURNAMES)]} {GIVEN[number % len(GIVEN)]}",
         "employee_code": f"TN-{number:05d}",
         "number": f"{number + 1}/2026/GCN",

@@ -31,7 +31,7 @@ from accounts import audit
 from accounts.admin import ServiceCheckedForm
 from accounts.roles import Role
 from accounts.scope import users_in_scope
-from certificates import codes, register, rendering, services
+from certificates import codes, design, register, services
 from certificates.api import pdf_url
 from certificates.models import Certificate, CertificateTemplate
 from certificates.views import PRINTED_FIELDS
@@ -49,7 +49,7 @@ def render_preview(*, html: str, css: str, template: CertificateTemplate) -> tup
     """(the PDF, "") of a template on sample data, or (None, why it cannot be rendered) for its author."""
     try:
         return services.preview(html=html, css=css, template=template), ""
-    except rendering.TemplateError as error:
+    except design.TemplateError as error:
         return None, str(error)
     except Exception as error:  # a filter or tag failing on the sample data: still the template's fault
         logger.info("Certificate template preview failed", exc_info=True)
@@ -124,7 +124,7 @@ class TemplateAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         """A new template starts from the default design, so that an administrator edits rather than writes."""
         return {
-            "html": rendering.default_html(), "css": rendering.default_css(),
+            "html": design.default_html(), "css": design.default_css(),
             **super().get_changeform_initial_data(request),
         }
 
@@ -138,7 +138,7 @@ class TemplateAdmin(admin.ModelAdmin):
 
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
-                for name, default in (("html", rendering.default_html), ("css", rendering.default_css)):
+                for name, default in (("html", design.default_html), ("css", design.default_css)):
                     if not getattr(self.instance, name):
                         self.initial[name] = default()
 
@@ -152,7 +152,7 @@ class TemplateAdmin(admin.ModelAdmin):
         context.update({
             "preview_url": preview_url,
             "design_is_default": obj is not None and not (obj.html or obj.css),
-            "placeholders": sorted([*rendering.sample_context(), *IMAGE_PLACEHOLDERS, "issued_on"]),
+            "placeholders": sorted([*design.sample_context(), *IMAGE_PLACEHOLDERS, "issued_on"]),
         })
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -22,6 +22,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -42,8 +43,11 @@ from django.utils.translation import gettext_lazy
 from accounts import audit
 from accounts.models import Job, User
 from accounts.queue import task
-from certificates import codes, credentials, rendering
+from certificates import codes, credentials, design
 from certificates.models import STATUS_LIST_SIZE, Certificate, CertificateTemplate, RegisterYear
+
+if TYPE_CHECKING:
+    from certificates import rendering
 
 logger = logging.getLogger(__name__)
 
@@ -89,18 +93,21 @@ def template_images(template: CertificateTemplate) -> dict[str, bytes]:
     return images
 
 
-_renderers: dict[tuple, rendering.Renderer] = {}
+# WeasyPrint and qpdf load with the first renderer: a web process that only verifies never needs them.
+_renderers: dict[tuple, "rendering.Renderer"] = {}
 
 
-def renderer_for(template: CertificateTemplate) -> rendering.Renderer:
+def renderer_for(template: CertificateTemplate) -> "rendering.Renderer":
     """One renderer per template version per process: bulk issuing parses the template once."""
+    from certificates import rendering
+
     key = (template.pk, template.updated_at)
     renderer = _renderers.get(key)
     if renderer is None:
         if len(_renderers) > 20:
             _renderers.clear()
         renderer = _renderers[key] = rendering.Renderer(
-            template.html or rendering.default_html(), template.css or rendering.default_css(),
+            template.html or design.default_html(), template.css or design.default_css(),
             template_images(template),
         )
     return renderer
@@ -108,11 +115,13 @@ def renderer_for(template: CertificateTemplate) -> rendering.Renderer:
 
 def preview(*, html: str, css: str, template: CertificateTemplate | None = None) -> bytes:
     """The template rendered with sample data, for the admin's live preview."""
-    context = rendering.sample_context()
+    from certificates import rendering
+
+    context = design.sample_context()
     if template is not None:
         context.update(_issuer_fields(template))
     images = template_images(template) if template is not None and template.pk else {}
-    return rendering.render_pdf(html=html or rendering.default_html(), css=css or rendering.default_css(),
+    return rendering.render_pdf(html=html or design.default_html(), css=css or design.default_css(),
                                 context=context, images=images)
 
 
@@ -281,7 +290,7 @@ def template_fields(template: CertificateTemplate) -> frozenset:
     """
     key = (template.pk, template.updated_at)
     if key not in _template_fields:
-        html = template.html or rendering.default_html()
+        html = template.html or design.default_html()
         names = set()
         for tag in re.findall(r"\{\{(.*?)\}\}|\{%(.*?)%\}", html, flags=re.S):
             names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(tag)))
@@ -372,7 +381,7 @@ def _printed(certificate: Certificate, template: CertificateTemplate) -> dict:
             "code": certificate.code,
             "verify_url": verify_url(certificate.code),
             "issued_on": _date(issued_on),
-            "place_date": rendering.place_date_line(settings.CERTIFICATE_PLACE, issued_on),
+            "place_date": design.place_date_line(settings.CERTIFICATE_PLACE, issued_on),
             "expires_on": _date(timezone.localdate(certificate.expires_at)) if certificate.expires_at else "",
         }
     return {name: unicodedata.normalize("NFC", str(value)) for name, value in fields.items()}

@@ -232,6 +232,10 @@ PERSONAL_DATA_EXPORTERS = [
 # Called with the ids of people who were created in, imported into or moved to a
 # unit, inside the same transaction: courses enrols them in the unit's assignments.
 PERSON_PLACED_HANDLERS = ["courses.services.enroll_by_assignments"]
+# Called with (old unit id, successor id) when a unit is merged into another, or once
+# for each sub-unit of a dissolved unit, inside the same transaction: courses hands
+# the old unit's assignments on to the successor.
+ORG_UNIT_MERGED_HANDLERS = ["courses.services.move_assignments"]
 
 # Self check-in: the session screen's QR code changes every CHECKIN_ROTATE_SECONDS
 # (at most 30) and each code is accepted for 60 s after it first appeared; a
@@ -275,6 +279,17 @@ CERTIFICATE_PKCS11_CERT_PATH = env_str("CERTIFICATE_PKCS11_CERT_PATH")
 CREDENTIAL_KEY_PATH = env_str("CREDENTIAL_KEY_PATH")
 # Verifiers may cache a status list this long (seconds): a revocation shows within it.
 STATUS_LIST_MAX_AGE = env_int("STATUS_LIST_MAX_AGE", 300)
+
+# Reports (reports/). The yearly training hours asked of an official when no
+# requirement is recorded (admins record them per year, and per position).
+REPORTS_DEFAULT_REQUIRED_HOURS = env_int("REPORTS_DEFAULT_REQUIRED_HOURS", 40)
+# Whom the printable summary is addressed to ("Kính gửi: ...").
+REPORTS_RECIPIENT = env_str("REPORTS_RECIPIENT", "Sở Nội vụ tỉnh Thái Nguyên")
+# A report downloaded at once has at most this many rows (0: no limit); a larger one is made as a job,
+# so that no web process spends minutes on it (gunicorn's timeout would cut it short).
+REPORTS_DIRECT_MAX_ROWS = env_int("REPORTS_DIRECT_MAX_ROWS", 300_000)
+# A scheduled report's file goes with its e-mail up to this size; a larger one is linked.
+REPORTS_ATTACH_MAX_BYTES = env_int("REPORTS_ATTACH_MAX_BYTES", 10 * 1024 * 1024)
 
 # Languages and time
 LANGUAGE_CODE = "vi"
@@ -515,6 +530,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-quiz-attempts": {
         "task": "quizzes.tasks.sweep_attempts",
         "schedule": timedelta(seconds=env_int("QUIZ_SWEEP_SECONDS", 20)),
+    },
+    "send-scheduled-reports": {
+        "task": "reports.tasks.send_due_schedules",
+        "schedule": crontab(minute=15),
     },
     "send-due-reminders": {
         "task": "courses.tasks.send_due_reminders",

@@ -10,6 +10,7 @@ from certificates import views as certificates_views
 from courses import api as courses_api
 from training import api as training_api
 from quizzes import api as quizzes_api
+from reports import api as reports_api
 from config.health import healthz
 
 # Ids in URLs: digits, at most 18 of them, so that every one fits a 64-bit
@@ -57,13 +58,14 @@ router.register("question-banks", quizzes_api.QuestionBankViewSet, basename="que
 router.register("questions", quizzes_api.QuestionViewSet, basename="question")
 router.register("quizzes", quizzes_api.QuizViewSet, basename="quiz")
 router.register("attempts", quizzes_api.AttemptViewSet, basename="attempt")
+router.register("report-schedules", reports_api.ReportScheduleViewSet, basename="report-schedule")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("me/data/", accounts_api.PersonalDataView.as_view(), name="api-me-data"),
     path("me/enrollments/", courses_api.MyEnrollmentsView.as_view(), name="api-my-enrollments"),
-    path("me/training-hours/", courses_api.MyTrainingHoursView.as_view(), name="api-my-training-hours"),
+    path("me/training-hours/", reports_api.MyTrainingHoursView.as_view(), name="api-my-training-hours"),
     path("question-banks/template.xlsx", quizzes_api.QuestionTemplateView.as_view(),
          name="api-question-template"),
     path("responses/<id:pk>/grade/", quizzes_api.GradeResponseView.as_view(), name="api-grade-response"),
@@ -76,6 +78,9 @@ api_v1 = [
          name="api-certificate-credential"),
     path("verify/<str:code>/", certificates_api.VerifyView.as_view(), name="api-verify"),
     path("credentials/status/<id:pk>/", certificates_api.StatusListView.as_view(), name="api-status-list"),
+    path("reports/", reports_api.ReportJobView.as_view(), name="api-report-jobs"),
+    path("reports/<str:kind>/", reports_api.ReportView.as_view(), name="api-report"),
+    path("hours-requirements/", reports_api.HoursRequirementsView.as_view(), name="api-hours-requirements"),
     path("", include(router.urls)),
 ]
 

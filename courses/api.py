@@ -31,7 +31,6 @@ from courses.serializers import (
     ModuleSerializer,
     MyEnrollmentSerializer,
     ReorderSerializer,
-    TrainingHoursSerializer,
 )
 
 
@@ -256,10 +255,3 @@ class MyEnrollmentsView(APIView):
         )
         context = {"today": timezone.localdate()}
         return Response(MyEnrollmentSerializer(enrollments, many=True, context=context).data)
-
-
-class MyTrainingHoursView(APIView):
-    @extend_schema(responses=TrainingHoursSerializer(many=True))
-    def get(self, request):
-        return Response(TrainingHoursSerializer(services.training_hours(request.user), many=True).data)
-

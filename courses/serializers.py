@@ -175,9 +175,3 @@ class AssignmentSerializer(serializers.ModelSerializer):
         if value < timezone.localdate():
             raise serializers.ValidationError(_("The due date is in the past."))
         return value
-
-
-class TrainingHoursSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    hours = serializers.DecimalField(max_digits=7, decimal_places=1)
-    courses = serializers.IntegerField()

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from accounts import services as account_services
 from accounts.models import OrgUnit, User
 from certificates import services as certificate_services
 from courses.content import check_lesson_file, clean_html
-from courses.models import Assignment, CompletedCycle, Course, Enrollment, Lesson, LessonProgress, Module
+from courses.models import Assignment, Course, Enrollment, Lesson, LessonProgress, Module
 
 COURSE_FIELDS = ("code", "title", "topic", "summary", "hours", "completion_rule", "certificate_template",
                  "certificate_validity_months")
@@ -191,6 +191,7 @@ def assign_course(*, actor: User, course: Course, org_unit: OrgUnit, due_date: d
         raise ValidationError({"due_date": [_("The due date is in the past.")]})
     if not course.is_published:
         raise ValidationError({"course": [_("Only a published course can be assigned.")]})
+    account_services.check_takes_new_members(org_unit, "org_unit")
     Course.objects.select_for_update().filter(pk=course.pk).first()
     assignment, _created = Assignment.objects.update_or_create(
         course=course, org_unit=org_unit, defaults={"due_date": due_date, "assigned_by": actor}
@@ -247,6 +248,34 @@ def enroll_by_assignments(user_ids: Iterable[int]) -> int:
             new += _create_enrollments(assignment.course, inside, source=Enrollment.Source.ASSIGNMENT,
                                        assignment=assignment)
     return new
+
+
+@transaction.atomic
+def move_assignments(old_unit_id: int, new_unit_id: int) -> int:
+    """The courses assigned to a unit that was merged or dissolved now hold for its successor.
+
+    Called by accounts (through `settings.ORG_UNIT_MERGED_HANDLERS`) once the unit's
+    people and sub-units are under the successor; a dissolved unit's successors are its
+    sub-units, one call each. The successor gets the old unit's assignment of each
+    course it had none of, with the same due date; where it had one, its own stays as
+    it is (those who answer for the successor set its date). The enrolments of the
+    people now under the successor that came from the old unit's assignments point at
+    the successor's; each keeps its own due date, as a reorganisation moves no
+    deadline. The old assignments stay, as history. Returns how many the successor gained.
+    Four statements, whatever the number of people.
+    """
+    successor = OrgUnit.objects.get(pk=new_unit_id)
+    held = Assignment.objects.filter(org_unit=successor).values("course_id")
+    gained = Assignment.objects.bulk_create([
+        Assignment(course_id=course_id, org_unit=successor, due_date=due_date, assigned_by_id=assigned_by_id)
+        for course_id, due_date, assigned_by_id in Assignment.objects.filter(org_unit_id=old_unit_id)
+        .exclude(course_id__in=held).values_list("course_id", "due_date", "assigned_by_id")
+    ])
+    successors_own = Assignment.objects.filter(org_unit=successor, course_id=OuterRef("course_id")).values("pk")[:1]
+    Enrollment.objects.filter(
+        successor.subtree_q("user__org_unit__path"), assignment__org_unit_id=old_unit_id
+    ).update(assignment=Subquery(successors_own), updated_at=timezone.now())
+    return len(gained)
 
 
 # Learning and completion --------------------------------------------------
@@ -366,19 +395,3 @@ def with_progress(enrollments):
     return enrollments.annotate(
         lessons_total=Coalesce(Subquery(total), 0), lessons_done=Coalesce(Subquery(done), 0)
     )
-
-
-def training_hours(user: User) -> list[dict]:
-    """Hours credited per calendar year (in the province's time zone), newest year first."""
-    years: dict[int, dict] = {}
-    completed = Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED).values_list(
-        "completed_at", "credited_hours"
-    )
-    # With the cycles completed before a renewal: their hours were earned too. One query.
-    earlier = CompletedCycle.objects.filter(enrollment__user=user).values_list("completed_at", "credited_hours")
-    for completed_at, hours in completed.union(earlier, all=True):
-        year = timezone.localtime(completed_at).year
-        entry = years.setdefault(year, {"year": year, "hours": Decimal("0"), "courses": 0})
-        entry["hours"] += hours or Decimal("0")
-        entry["courses"] += 1
-    return sorted(years.values(), key=lambda entry: entry["year"], reverse=True)

@@ -100,6 +100,7 @@ class EventAdmin(ServiceSavesMixin, OfferedChoicesMixin, EventAccessMixin, admin
     readonly_fields = ["created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "starts_on", "ends_on", "venue", "attendance_percent", "materials_url"]}),
+        (_("Training hours"), {"fields": ["topic", "hours"]}),
         (_("Class"), {"fields": ["cohort", "school"]}),
         (_("Conference"), {"fields": ["speakers"]}),
         (_("People and courses"), {"fields": ["instructors", "courses"]}),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from courses.models import Course
+from courses.models import Course, Topic
 
 
 class Event(models.Model):
@@ -43,6 +43,13 @@ class Event(models.Model):
     certificate_template = models.ForeignKey(
         "certificates.CertificateTemplate", verbose_name=_("certificate template"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="events", help_text=_("Empty: the default template."),
+    )
+    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices, default=Topic.OTHER)
+    hours = models.DecimalField(
+        _("training hours"), max_digits=5, decimal_places=1, default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Hours credited, in the year it ends, to each person who meets the attendance rule; "
+                    "the hours of linked courses are credited on their own when those are completed."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,

@@ -10,7 +10,7 @@ MAX_ID = 2**63 - 1
 CLASS_FIELDS = ["cohort", "school"]
 CONFERENCE_FIELDS = ["speakers"]
 EVENT_FIELDS = ["id", "kind", "title", "starts_on", "ends_on", "venue", "materials_url", "courses", "instructors",
-                "attendance_percent", "session_count", "roster_count", "created_at", "updated_at"]
+                "attendance_percent", "topic", "hours", "session_count", "roster_count", "created_at", "updated_at"]
 
 
 class RosterPersonSerializer(serializers.ModelSerializer):
@@ -92,6 +92,11 @@ class RosterAddSerializer(serializers.Serializer):
                 _("No active person has the id: %(ids)s.") % {"ids": ", ".join(map(str, unknown[:20]))}
             )
         return ids
+
+    def validate_org_unit(self, unit):
+        if not unit.is_active:
+            raise serializers.ValidationError(_("“%(unit)s” was merged into another unit or dissolved.") % {"unit": unit})
+        return unit
 
     def validate(self, data):
         if ("users" in data) == ("org_unit" in data):

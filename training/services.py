@@ -37,7 +37,7 @@ from training.access import teaches
 from training.models import AttendanceRecord, Event, RosterEntry, Session
 
 EVENT_FIELDS = ("title", "starts_on", "ends_on", "venue", "cohort", "school", "speakers", "materials_url",
-                "attendance_percent", "certificate_template")
+                "attendance_percent", "certificate_template", "topic", "hours")
 SESSION_FIELDS = ("title", "starts_at", "ends_at")
 Status = AttendanceRecord.Status
 Method = AttendanceRecord.Method

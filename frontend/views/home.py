@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
+from django.db.models import BooleanField, ExpressionWrapper, F
 from django.shortcuts import render
 
 from accounts.roles import Role
@@ -7,6 +7,8 @@ from accounts.scope import users_in_scope
 from certificates.models import Certificate
 from courses import services as course_services
 from courses.models import Enrollment
+from reports import hours
+from reports.queries import started_q
 
 
 @login_required
@@ -17,7 +19,7 @@ def home(request):
         "is_admin": person.has_role(Role.ADMIN),
         "is_instructor": person.has_role(Role.INSTRUCTOR),
         "enrollments": my_enrollments(person),
-        "training_hours": course_services.training_hours(person),
+        "training_hours": hours.person_hours(person),
         "certificates": list(Certificate.objects.filter(holder=person).exclude(sha256="")
                              .order_by("-issued_at", "-pk")[:3]),
     }
@@ -30,6 +32,9 @@ def home(request):
 
 def my_enrollments(person) -> list[Enrollment]:
     """Unfinished courses first, the nearest due date first; one query whatever their number."""
-    enrollments = course_services.with_progress(Enrollment.objects.filter(user=person)).select_related("course")
+    enrollments = (
+        course_services.with_progress(Enrollment.objects.filter(user=person)).select_related("course")
+        .annotate(started=ExpressionWrapper(started_q(), output_field=BooleanField()))
+    )
     # "enrolled" sorts after "completed": descending puts unfinished courses first.
     return list(enrollments.order_by("-status", F("due_date").asc(nulls_last=True), "-enrolled_at"))

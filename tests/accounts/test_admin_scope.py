@@ -23,7 +23,8 @@ from tests.factories import UserFactory
 # The models each app's admin tests cover; every registered model admin must be in one of them.
 COVERED = {"accounts.OrgUnit", "accounts.User", "accounts.AuditEntry", "auth.Group", "authtoken.TokenProxy"}
 ADMIN_TESTS = ["tests.accounts.test_admin_scope", "tests.courses.test_admin_scope",
-               "tests.quizzes.test_admin_scope", "tests.training.test_admin_scope", "tests.certificates.test_admin"]
+               "tests.quizzes.test_admin_scope", "tests.training.test_admin_scope", "tests.certificates.test_admin",
+               "tests.reports.test_admin"]
 PASSWORD = "Mat-Khau-Moi-2026!x"
 
 

@@ -26,6 +26,9 @@ HR = {
     "training.view_event", "training.view_session", "training.view_rosterentry", "training.view_attendancerecord",
     # Issue 11: HR read the certificates of their scope in the admin, as the API lets them download them.
     "certificates.view_certificate",
+    # Issue 12: HR read the hours requirements, and keep their own scheduled reports.
+    "reports.view_hoursrequirement", "reports.view_reportschedule", "reports.change_reportschedule",
+    "reports.delete_reportschedule",
 }
 ADMIN_APPS = ["accounts", "auth", "authtoken", "certificates", "courses", "quizzes", "training", "reports"]
 

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import AuditEntry
-from certificates import rendering
+from certificates import design
 from certificates.models import Certificate, CertificateTemplate
 from tests.accounts.test_admin_scope import assert_missing, listed, signed_in
 from tests.certificates.test_pages import issue, make_course
@@ -151,7 +151,7 @@ def test_admins_download_the_register_and_hr_do_not(issued, admin_user, hr_babe)
 def template_data(**fields) -> dict:
     return {"name": "Mẫu Sở Nội vụ", "issuer_parent": "UBND TỈNH BẮC KẠN", "issuer": "SỞ NỘI VỤ",
             "register": "GCN-SNV", "signer_title": "GIÁM ĐỐC", "signer_name": "Đặng Văn Thủy",
-            "html": rendering.default_html(), "css": rendering.default_css(), **fields}
+            "html": design.default_html(), "css": design.default_css(), **fields}
 
 
 def test_only_admins_manage_templates(issued, hr_babe, instructor, admin_user):
@@ -162,8 +162,8 @@ def test_only_admins_manage_templates(issued, hr_babe, instructor, admin_user):
 
 def test_a_new_template_starts_from_the_default_design(admin_user):
     form = signed_in(admin_user).get(f"{TEMPLATES}add/").context["adminform"].form
-    assert form.initial["html"] == rendering.default_html()
-    assert form.initial["css"] == rendering.default_css()
+    assert form.initial["html"] == design.default_html()
+    assert form.initial["css"] == design.default_css()
 
 
 def test_an_admin_saves_a_template_and_a_new_default_replaces_the_old(admin_user):

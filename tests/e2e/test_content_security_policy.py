@@ -216,6 +216,14 @@ def test_no_page_breaks_the_content_security_policy(world, browse, screenshots):
 
     hr = browse("tochuc")
     visit(hr, "/")
+    visit(hr, "/admin/reports/reportschedule/", screenshots, "admin-report-schedules")
+    visit(hr, "/admin/reports/reportschedule/download/", screenshots, "admin-report-download")
+    hr.locator("#id_kind").select_option("summary")
+    hr.locator("#id_format").select_option("csv")
+    with hr.expect_download() as download:
+        hr.get_by_role("button", name="Tải về").click()
+    assert download.value.suggested_filename.startswith("bao-cao-tong-hop-")
+    assert Path(download.value.path()).read_bytes().startswith(b"\xef\xbb\xbf")
 
     admin = browse("quantri")
     visit(admin, "/admin/", screenshots, "admin")
@@ -229,6 +237,8 @@ def test_no_page_breaks_the_content_security_policy(world, browse, screenshots):
     visit(admin, "/admin/password_change/")
     visit(admin, "/admin/certificates/certificate/", screenshots, "admin-certificates")
     visit(admin, "/admin/certificates/certificatetemplate/add/", screenshots, "admin-certificate-template")
+    visit(admin, "/admin/reports/hoursrequirement/add/", screenshots, "admin-hours-requirement")
+    visit(admin, "/admin/accounts/orgunit/", screenshots, "admin-org-units")
     admin.wait_for_timeout(1500)  # the live preview refreshes after a pause
     visit(admin, "/api/docs/", screenshots, "api-docs")
     expect(admin.locator(".opblock").first).to_be_visible()

@@ -263,5 +263,5 @@ def test_home_is_a_fixed_number_of_queries_with_courses(count, instructor, learn
         if number % 2:
             course_services.complete_lesson(user=learner, lesson=lessons_of(course)[0])
     client = browser_for(learner)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get("/").status_code == 200

@@ -45,5 +45,5 @@ def test_an_hr_officer_sees_how_many_people_are_in_their_scope(hr_babe, learner,
 def test_the_home_page_takes_a_fixed_number_of_queries(hr_babe, learner, outsider, signed_in,
                                                        django_assert_max_num_queries):
     client = signed_in(hr_babe)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get("/").status_code == 200

@@ -122,6 +122,7 @@ def event_form(event, **changes) -> dict:
     sessions = list(event.sessions.order_by("starts_at"))
     data = {"title": event.title, "starts_on": event.starts_on, "ends_on": event.ends_on, "venue": event.venue,
             "attendance_percent": event.attendance_percent, "materials_url": event.materials_url,
+            "topic": event.topic, "hours": event.hours,
             "cohort": event.cohort, "school": event.school, "speakers": event.speakers,
             "instructors": [person.pk for person in event.instructors.all()],
             "courses": [course.pk for course in event.courses.all()],

@@ -90,7 +90,7 @@ def test_roster_and_attendance_are_read_only_in_the_admin(filled, admin_user):
 def test_an_instructor_plans_a_class_with_sessions_in_the_admin(instructor):
     added = signed_in(instructor).post("/admin/training/event/add/", {
         "kind": "class", "title": "Lớp CCHC", "starts_on": "2026-10-05", "ends_on": "2026-10-06",
-        "attendance_percent": "80", "instructors": [], "courses": [],
+        "attendance_percent": "80", "topic": "procedures", "hours": "0", "instructors": [], "courses": [],
         "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "0",
         # ISO dates, as the admin's calendar writes them ("05/10/2026" would be read as 10 May).
         "sessions-0-title": "Buổi 1", "sessions-0-starts_at_0": "2026-10-05", "sessions-0-starts_at_1": "07:30",
