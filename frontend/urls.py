@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from frontend.forms import PasswordResetRequestForm
-from frontend.views import accounts, attempts, certificates, checkin, courses, grading, home, lessons, results
+from frontend.views import accounts, attempts, certificates, checkin, courses, grading, home, hr, lessons, results
 
 # Django's auth views with this app's templates: the admin ships templates of
 # the same names (registration/password_reset_form.html, ...) and, being listed
@@ -28,6 +28,8 @@ urlpatterns = [
     path("certificates/", certificates.my_certificates, name="my-certificates"),
     path("certificates/<str:code>/credential", certificates.credential_file, name="certificate-credential"),
     path("sessions/<id:pk>/screen/", checkin.session_screen, name="session-screen"),
+    path("hr/", hr.summary, name="hr-summary"),
+    path("hr/reports/download", hr.download, name="hr-report-download"),
     path("responses/<id:pk>/grade", grading.grade, name="grade-response"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -216,6 +216,10 @@ def test_no_page_breaks_the_content_security_policy(world, browse, screenshots):
 
     hr = browse("tochuc")
     visit(hr, "/")
+    visit(hr, "/hr/", screenshots, "hr-summary")
+    with hr.expect_download() as download:
+        hr.get_by_role("button", name="Tải về").click()
+    assert download.value.suggested_filename.startswith("bao-cao-tong-hop-")
     visit(hr, "/admin/reports/reportschedule/", screenshots, "admin-report-schedules")
     visit(hr, "/admin/reports/reportschedule/download/", screenshots, "admin-report-download")
     hr.locator("#id_kind").select_option("summary")
