@@ -485,6 +485,9 @@ SPECTACULAR_SETTINGS = {
         "AttendanceMethodEnum": "training.models.AttendanceRecord.Method",
         "RosterSourceEnum": "training.models.RosterEntry.Source",
         "EnrollmentSourceEnum": "courses.models.Enrollment.Source",
+        "ReportKindEnum": "reports.models.Kind",
+        "ReportFormatEnum": "reports.models.Format",
+        "ReportScheduleEveryEnum": "reports.models.ReportSchedule.Every",
     },
 }
 
