@@ -96,7 +96,7 @@ class ReportScheduleViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixi
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.create_schedule(
-            actor=self.request.user, kind=data["kind"], format=data["format"],
+            actor=self.request.user, kind=data["kind"], format=data.get("format", Format.XLSX),
             raw_filters=data.get("filters") or {}, every=data["every"],
         )
 

@@ -91,6 +91,8 @@ def test_schedules_belong_to_their_owner(scene, hr_chodon):
     assert outside.status_code == 403
     bad = hr.post("/api/v1/report-schedules/", {"kind": "hours", "format": "csv", "every": "day"}, format="json")
     assert bad.status_code == 400 and "every" in bad.json()
+    plain = hr.post("/api/v1/report-schedules/", {"kind": "completion", "every": "week"}, format="multipart")
+    assert plain.status_code == 201 and plain.json()["format"] == "xlsx", "a form post with only what is required"
 
 
 def due(schedule: ReportSchedule) -> ReportSchedule:
