@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -41,6 +42,11 @@ class Router(DefaultRouter):
             viewset.lookup_value_regex = ID_PATTERN
         return super().get_lookup_regex(viewset, lookup_prefix)
 
+
+# The admin is the platform's, not "Django administration", in the request's language.
+admin.site.site_header = _("Administrative reform training")
+admin.site.site_title = _("Administrative reform training")
+admin.site.index_title = _("Management")
 
 router = Router(trailing_slash=True)
 router.register("org-units", accounts_api.OrgUnitViewSet, basename="org-unit")

@@ -159,7 +159,7 @@ class AttendanceRecord(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
                              related_name="attendance_records")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    method = models.CharField(_("recorded by"), max_length=10, choices=Method.choices, default=Method.MANUAL)
+    method = models.CharField(_("how recorded"), max_length=10, choices=Method.choices, default=Method.MANUAL)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
