@@ -42,7 +42,7 @@ def summary(request):
     compared = [item for item in figures if item.level == 1] or tops
     return render(request, "frontend/hr/summary.html", {
         "filters": filters, "figures": figures, "tops": tops, "chart": _chart(compared),
-        "download_query": {key: value for key, value in raw.items()},
+        "download_query": raw,
     })
 
 
