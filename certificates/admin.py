@@ -32,7 +32,7 @@ from accounts.admin import ServiceCheckedForm
 from accounts.roles import Role
 from accounts.scope import users_in_scope
 from certificates import codes, design, register, services
-from certificates.api import pdf_url
+from certificates.access import pdf_url
 from certificates.models import Certificate, CertificateTemplate
 from certificates.views import PRINTED_FIELDS
 

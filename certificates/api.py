@@ -23,9 +23,8 @@ from rest_framework.views import APIView
 from accounts import audit
 from accounts.parsers import FormParser, MultiPartParser
 from accounts.permissions import IsAdmin
-from accounts.roles import Role
-from accounts.scope import unit_in_scope
 from certificates import credentials, register, services
+from certificates.access import may_download, pdf_url
 from certificates.models import Certificate
 from config.api import FormatIsTheFile
 from config.throttling import VerifyRateThrottle
@@ -43,13 +42,6 @@ def too_large(request) -> bool:
     return length > CHECKED_PDF_MAX_BYTES + 64 * 1024
 
 
-def may_download(user, certificate: Certificate) -> bool:
-    if not user.is_authenticated:
-        return False
-    if certificate.holder_id == user.pk or user.has_role(Role.ADMIN):
-        return True
-    return user.has_role(Role.HR) and unit_in_scope(user, certificate.holder.org_unit)
-
 
 def stored_certificate(code: str) -> Certificate:
     certificate = services.find(code)
@@ -65,9 +57,6 @@ def downloadable(request, code: str) -> Certificate:
                                             "can download this certificate."))
     return certificate
 
-
-def pdf_url(certificate: Certificate) -> str:
-    return reverse("api-certificate-pdf", args=[certificate.code])
 
 
 class MyCertificateSerializer(serializers.ModelSerializer):

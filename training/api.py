@@ -19,8 +19,6 @@ from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -277,7 +275,7 @@ class SessionViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.
         with it is refused (409) outside the session's check-in time.
         """
         code = self._current_code(self.get_object())
-        return Response({"code": code.code, "url": check_in_url(code.code), "rotates_at": code.rotates_at,
+        return Response({"code": code.code, "url": services.check_in_url(code.code), "rotates_at": code.rotates_at,
                          "expires_at": code.expires_at})
 
     @extend_schema(responses={(200, "image/svg+xml"): OpenApiTypes.STR})
@@ -286,7 +284,7 @@ class SessionViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.
         """The current code as an SVG QR code of the check-in address, for the session screen."""
         code = self._current_code(self.get_object())
         buffer = io.BytesIO()
-        segno.make(check_in_url(code.code), error="m").save(buffer, kind="svg", scale=8, border=2,
+        segno.make(services.check_in_url(code.code), error="m").save(buffer, kind="svg", scale=8, border=2,
                                                              title=_("Check-in code"))
         response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
         response["Cache-Control"] = "no-store"
@@ -310,13 +308,6 @@ class SessionViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.
             return closed_response(error)
         return record_response(record, created)
 
-
-def check_in_url(code: str) -> str:
-    """The page a phone opens when it scans the session screen's QR code.
-
-    The page belongs to the web UI, which this app does not import: it is found by its URL name.
-    """
-    return f"{settings.SITE_URL}{reverse('check-in')}?{urlencode({'code': code})}"
 
 
 def record_response(record: AttendanceRecord, created: bool) -> Response:

@@ -22,7 +22,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -458,3 +460,11 @@ def _only(fields: dict, allowed: tuple[str, ...]) -> dict:
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
     return fields
+
+
+def check_in_url(code: str) -> str:
+    """The page a phone opens when it scans the session screen's QR code.
+
+    The page belongs to the web UI, which this app does not import: it is found by its URL name.
+    """
+    return f"{settings.SITE_URL}{reverse('check-in')}?{urlencode({'code': code})}"

@@ -258,11 +258,13 @@ def test_verification_is_throttled_per_address(learner, course, api, settings):
 def conference(instructor, province):
     from training import services as training_services
 
+    # Dates from the session's own times, so that a session crossing midnight (a run late at night) fits.
+    start = timezone.now() - timedelta(minutes=10)
     event = training_services.create_event(
         actor=instructor, kind="conference", title="Hội nghị tuyên truyền cải cách hành chính năm 2026",
-        starts_on=timezone.localdate(), ends_on=timezone.localdate(), venue="Hội trường tỉnh",
+        starts_on=timezone.localdate(start), ends_on=timezone.localdate(start + timedelta(hours=2)),
+        venue="Hội trường tỉnh",
     )
-    start = timezone.now() - timedelta(minutes=10)
     training_services.add_session(actor=instructor, event=event, title="Phiên sáng", starts_at=start,
                                   ends_at=start + timedelta(hours=2))
     return event

@@ -2,7 +2,7 @@
 
 import pytest
 
-from frontend.views.embeds import embed_url
+from frontend.embeds import embed_url
 
 NOCOOKIE = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
 
