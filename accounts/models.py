@@ -4,6 +4,7 @@ from django.utils.functional import cached_property
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from accounts.roles import ROLES, Role
@@ -109,7 +110,8 @@ class User(AbstractUser):
         OrgUnit, verbose_name=_("organisation unit"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="members",
     )
-    position = models.CharField(_("position"), max_length=255, blank=True)
+    # "Chức vụ, chức danh": what a person holds; plain "position" is an order (of modules, lessons, answers).
+    position = models.CharField(pgettext_lazy("person", "position"), max_length=255, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True,
                                   help_text=_("Printed on certificates when known."))
     hr_scope = models.ManyToManyField(

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import audit
-from accounts.admin import ServiceCheckedForm
+from accounts.admin import AccessibleAdminMixin, ServiceCheckedForm
 from accounts.roles import Role
 from accounts.scope import users_in_scope
 from certificates import codes, design, register, services
@@ -94,7 +94,7 @@ class TemplateForm(ServiceCheckedForm):
 
 
 @admin.register(CertificateTemplate)
-class TemplateAdmin(admin.ModelAdmin):
+class TemplateAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     """Administrators only (no other role has a permission on templates): design, issuer, signer, live preview."""
 
     form = TemplateForm
@@ -225,7 +225,7 @@ NUMBER = re.compile(r"^\s*(\d{1,9})\s*/\s*(\d{4})\s*/\s*(\S{1,20})\s*$")
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     """The register: read only. Administrators revoke and download it; HR officers see their scope's."""
 
     change_list_template = "certificates/admin/certificate_change_list.html"

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import (
+    AccessibleAdminMixin,
+    AccessibleTabularInline,
     OfferedChoicesMixin,
     ServiceCheckedForm,
     ServiceSavesMixin,
@@ -20,7 +22,7 @@ from courses.access import visible_assignments, visible_courses, visible_enrollm
 from courses.models import Assignment, Course, Enrollment, Lesson, Module
 
 
-class ModuleInline(admin.TabularInline):
+class ModuleInline(AccessibleTabularInline):
     model = Module
     fields = ["title", "position"]
     extra = 0
@@ -51,7 +53,7 @@ class LessonForm(ServiceCheckedForm):
         services.check_lesson(lesson, new_file=lesson.file if "file" in self.changed_data else None)
 
 
-class LessonInline(admin.StackedInline):
+class LessonInline(AccessibleAdminMixin, admin.StackedInline):
     model = Lesson
     form = LessonForm
     fields = ["title", "kind", "position", "estimated_minutes", "body", "url", "file"]
@@ -112,7 +114,7 @@ class TaughtCoursesMixin(TaughtObjectsMixin):
 
 
 @admin.register(Course)
-class CourseAdmin(ServiceSavesMixin, OfferedChoicesMixin, TaughtCoursesMixin, admin.ModelAdmin):
+class CourseAdmin(AccessibleAdminMixin, ServiceSavesMixin, OfferedChoicesMixin, TaughtCoursesMixin, admin.ModelAdmin):
     """The courses the API lists to the caller: published ones, and drafts they teach or are enrolled in."""
 
     taught_path = ""
@@ -162,7 +164,7 @@ class CourseAdmin(ServiceSavesMixin, OfferedChoicesMixin, TaughtCoursesMixin, ad
 
 
 @admin.register(Module)
-class ModuleAdmin(ServiceSavesMixin, TaughtCoursesMixin, admin.ModelAdmin):
+class ModuleAdmin(AccessibleAdminMixin, ServiceSavesMixin, TaughtCoursesMixin, admin.ModelAdmin):
     """Modules of the courses the caller teaches: the API lets only a course's instructors work on them.
 
     A module is added by the service the API's calls and changed as the API's update
@@ -199,7 +201,7 @@ class ModuleAdmin(ServiceSavesMixin, TaughtCoursesMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     """Read only, and only the assignments the API lists to the caller (those of their HR scope).
 
     Assigning enrols a whole subtree and changes due dates: it goes through the API or the HR pages.
@@ -222,7 +224,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     """Enrolments of the courses the caller teaches and, for HR, of the people of their scope."""
 
     list_display = ["user", "course", "status", "mandatory", "due_date", "completed_at"]

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +38,7 @@ class Course(models.Model):
     topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices, default=Topic.OTHER)
     summary = models.TextField(_("summary"), blank=True)
     hours = models.DecimalField(
-        _("training hours"), max_digits=5, decimal_places=1, default=0,
+        _("training hours"), max_digits=5, decimal_places=1, default=0, validators=[MinValueValidator(0)],
         help_text=_("Hours credited to a learner who completes the course."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)

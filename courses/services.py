@@ -131,6 +131,55 @@ def _reorder(queryset, ids: list[int]) -> None:
 
 
 @transaction.atomic
+def rename_module(*, module: Module, title: str) -> Module:
+    module.title = title
+    module.save(update_fields=["title"])
+    return module
+
+
+@transaction.atomic
+def delete_module(*, actor: User, module: Module) -> None:
+    """Remove a module and its lessons, unless a learner has done one of them: their progress stays."""
+    if LessonProgress.objects.filter(lesson__module=module).exists():
+        raise ValidationError({"detail": [_("Learners have done lessons of this module; it cannot be deleted.")]})
+    audit.record(actor=actor, action="course.module_deleted", target=module.course,
+                 changes={"module": module.title, "lessons": module.lessons.count()})
+    module.delete()
+
+
+@transaction.atomic
+def delete_lesson(*, actor: User, lesson: Lesson) -> None:
+    """Remove a lesson, unless a learner has done it: their progress stays."""
+    if LessonProgress.objects.filter(lesson=lesson).exists():
+        raise ValidationError({"detail": [_("Learners have done this lesson; it cannot be deleted.")]})
+    audit.record(actor=actor, action="course.lesson_deleted", target=lesson.module.course,
+                 changes={"lesson": lesson.title})
+    lesson.delete()
+
+
+@transaction.atomic
+def move_module(*, module: Module, step: int) -> None:
+    """One place earlier (`step` -1) or later (+1) in its course; at either end it stays where it is."""
+    _move(Module.objects.filter(course_id=module.course_id), module.pk, step)
+
+
+@transaction.atomic
+def move_lesson(*, lesson: Lesson, step: int) -> None:
+    """One place earlier (`step` -1) or later (+1) in its module; at either end it stays where it is."""
+    _move(Lesson.objects.filter(module_id=lesson.module_id), lesson.pk, step)
+
+
+def _move(queryset, pk: int, step: int) -> None:
+    ids = list(queryset.select_for_update().order_by("position", "id").values_list("pk", flat=True))
+    index = ids.index(pk)
+    other = index + step
+    if step not in (-1, 1) or not 0 <= other < len(ids):
+        return
+    ids[index], ids[other] = ids[other], ids[index]
+    _reorder(queryset, ids)
+
+
+@transaction.atomic
 def copy_course(*, actor: User, course: Course, code: str, title: str | None = None) -> Course:
     """A new draft with the same modules and lessons; files are shared, not duplicated."""
     copy = create_course(

@@ -4,11 +4,12 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
+from courses.access import taught_courses
 
 
 def forbidden(request, message: str, *, back_url: str = "", back_label: str = ""):
@@ -25,6 +26,12 @@ def error_text(error: Exception) -> str:
     if isinstance(message, dict):
         return " ".join(str(text) for texts in message.values() for text in texts)
     return str(message)
+
+
+def taught_or_404(queryset, user, pk: int, *, course: str = "course"):
+    """The object `pk` of `queryset` if `user` teaches its course (the lookup `course` leads to it); to anyone
+    else it does not exist (404), as the API answers."""
+    return get_object_or_404(queryset.filter(**{f"{course}__in": taught_courses(user)}), pk=pk)
 
 
 def role_required(*roles: str, message):

@@ -7,7 +7,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import uploads
-from accounts.admin import ServiceSavesMixin
+from accounts.admin import AccessibleAdminMixin, AccessibleTabularInline, LabelledInlineFormSet, ServiceSavesMixin
 from courses.admin import TaughtCoursesMixin
 from quizzes import services
 from quizzes.access import visible_quizzes
@@ -30,7 +29,7 @@ class TaughtQuizMixin(TaughtCoursesMixin):
                     "quizzes.category": "bank__course"}
 
 
-class ChoiceFormSet(BaseInlineFormSet):
+class ChoiceFormSet(LabelledInlineFormSet):
     """Checks the question with the answers as edited, by the rules every other way in goes through."""
 
     def clean(self):
@@ -64,7 +63,7 @@ class ChoiceFormSet(BaseInlineFormSet):
         return sorted(kept, key=lambda form: form.cleaned_data.get("position") or 0)
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(AccessibleTabularInline):
     model = Choice
     formset = ChoiceFormSet
     fields = ["position", "text", "fraction", "feedback", "match_text", "value", "tolerance", "minimum", "maximum"]
@@ -108,7 +107,7 @@ class ImportQuestionsForm(forms.Form):
 
 
 @admin.register(QuestionBank)
-class QuestionBankAdmin(ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
+class QuestionBankAdmin(AccessibleAdminMixin, ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
     """Banks, with pages to import questions from a file and to export them, as the API does."""
 
     list_display = ["name", "course", "version", "updated_at"]
@@ -182,14 +181,14 @@ class QuestionBankAdmin(ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(TaughtQuizMixin, admin.ModelAdmin):
+class CategoryAdmin(AccessibleAdminMixin, TaughtQuizMixin, admin.ModelAdmin):
     taught_path = "bank__course"
     list_display = ["name", "bank"]
     list_select_related = ["bank"]
 
 
 @admin.register(Question)
-class QuestionAdmin(ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
+class QuestionAdmin(AccessibleAdminMixin, ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
     """A question is saved with its answers by the services the API's calls, which clean its HTML."""
 
     taught_path = "bank__course"
@@ -223,7 +222,7 @@ class QuestionAdmin(ServiceSavesMixin, TaughtQuizMixin, admin.ModelAdmin):
 
 
 @admin.register(Quiz)
-class QuizAdmin(TaughtQuizMixin, admin.ModelAdmin):
+class QuizAdmin(AccessibleAdminMixin, TaughtQuizMixin, admin.ModelAdmin):
     """Saved as the API's serializer saves a quiz: the model's `clean` holds the rules both apply."""
 
     list_display = ["title", "course", "bank", "question_count", "time_limit_minutes", "counts_for_completion",
@@ -254,7 +253,7 @@ class QuizAdmin(TaughtQuizMixin, admin.ModelAdmin):
                                      "/api/v1/quizzes/<id>/statistics/."))
 
 
-class ResponseInline(admin.TabularInline):
+class ResponseInline(AccessibleTabularInline):
     model = Response
     fields = ["position", "question", "answer", "points", "max_points", "comment"]
     readonly_fields = ["position", "question", "answer", "points", "max_points", "comment"]
@@ -266,7 +265,7 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(TaughtQuizMixin, admin.ModelAdmin):
+class AttemptAdmin(AccessibleAdminMixin, TaughtQuizMixin, admin.ModelAdmin):
     """Read-only: attempts change only through the quiz services (grading goes through the API)."""
 
     taught_path = "quiz__course"

@@ -25,6 +25,7 @@ from accounts.permissions import IsInstructor
 from courses.access import taught_courses, teaches
 from courses.models import Course
 from quizzes import services, snapshot
+from quizzes.services import quizzes as quiz_services
 from quizzes.access import visible_quizzes
 from quizzes.formats import FormatError
 from quizzes.models import Attempt, Question, QuestionBank, Quiz
@@ -189,14 +190,17 @@ class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             raise exceptions.PermissionDenied(_("Only the course's instructors can do this."))
 
     def perform_create(self, serializer):
-        self._require_teacher(serializer.validated_data["course"])
-        serializer.save()
+        fields = dict(serializer.validated_data)
+        course = fields.pop("course")
+        self._require_teacher(course)
+        serializer.instance = quiz_services.create_quiz(actor=self.request.user, course=course, **fields)
 
     def perform_update(self, serializer):
         self._require_teacher(serializer.instance.course)
         if "course" in serializer.validated_data:
             self._require_teacher(serializer.validated_data["course"])
-        serializer.save()
+        serializer.instance = quiz_services.update_quiz(actor=self.request.user, quiz=serializer.instance,
+                                                        **serializer.validated_data)
 
     @extend_schema(request=None, responses={201: StartedAttemptSerializer, 200: StartedAttemptSerializer})
     @action(detail=True, methods=["post"])

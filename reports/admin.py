@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 
 from accounts import audit
+from accounts.admin import AccessibleAdminMixin
 from accounts.roles import Role
 from accounts.models import OrgUnit
 from accounts.scope import unit_in_scope, units_in_scope
@@ -25,7 +26,7 @@ from training.models import Event
 
 
 @admin.register(HoursRequirement)
-class HoursRequirementAdmin(admin.ModelAdmin):
+class HoursRequirementAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     list_display = ["year", "position_or_everyone", "hours", "updated_at"]
     list_filter = ["year"]
     search_fields = ["position"]
@@ -62,7 +63,7 @@ class DownloadForm(forms.Form):
 
 
 @admin.register(ReportSchedule)
-class ReportScheduleAdmin(admin.ModelAdmin):
+class ReportScheduleAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     """Each person's own scheduled reports: pause, resume or delete them. They are made with the API or /hr/reports/."""
 
     list_display = ["kind", "format", "every", "active", "next_run_at", "last_run_at", "last_status", "owner"]

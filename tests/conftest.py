@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
@@ -15,6 +17,14 @@ def _clean_cache_and_eager_celery(request):
     celery_app.conf.task_eager_propagates = eager
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Each test starts in the default language: a request in English leaves English active in this thread."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import OfferedChoicesMixin, ServiceCheckedForm, ServiceSavesMixin, TaughtObjectsMixin
+from accounts.admin import (
+    AccessibleAdminMixin,
+    AccessibleTabularInline,
+    OfferedChoicesMixin,
+    ServiceCheckedForm,
+    ServiceSavesMixin,
+    TaughtObjectsMixin,
+)
 from accounts.roles import Role, holders
 from accounts.scope import users_in_scope
 from courses.access import visible_courses
@@ -69,7 +76,7 @@ class SessionForm(ServiceCheckedForm):
             services.check_session(session)
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(AccessibleTabularInline):
     model = Session
     form = SessionForm
     fields = ["title", "starts_at", "ends_at"]
@@ -87,7 +94,7 @@ def session_fields(session: Session, names=services.SESSION_FIELDS) -> dict:
 
 
 @admin.register(Event)
-class EventAdmin(ServiceSavesMixin, OfferedChoicesMixin, EventAccessMixin, admin.ModelAdmin):
+class EventAdmin(AccessibleAdminMixin, ServiceSavesMixin, OfferedChoicesMixin, EventAccessMixin, admin.ModelAdmin):
     """Classes and conferences, with their sessions; saved through the services, as in the API."""
 
     taught_path = ""
@@ -141,7 +148,7 @@ class EventAdmin(ServiceSavesMixin, OfferedChoicesMixin, EventAccessMixin, admin
 
 
 @admin.register(Session)
-class SessionAdmin(ServiceSavesMixin, EventAccessMixin, admin.ModelAdmin):
+class SessionAdmin(AccessibleAdminMixin, ServiceSavesMixin, EventAccessMixin, admin.ModelAdmin):
     form = SessionForm
     list_display = ["title", "event", "starts_at", "ends_at", "check_in_screen"]
     list_select_related = ["event"]
@@ -179,7 +186,7 @@ class SessionAdmin(ServiceSavesMixin, EventAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(RosterEntry)
-class RosterEntryAdmin(RosterAccessMixin, ReadOnlyMixin, admin.ModelAdmin):
+class RosterEntryAdmin(AccessibleAdminMixin, RosterAccessMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["user", "event", "source", "attended", "created_at"]
     list_select_related = ["user", "event"]
     list_filter = ["attended", "source", "event__kind"]
@@ -187,7 +194,7 @@ class RosterEntryAdmin(RosterAccessMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(AttendanceRecord)
-class AttendanceRecordAdmin(RosterAccessMixin, ReadOnlyMixin, admin.ModelAdmin):
+class AttendanceRecordAdmin(AccessibleAdminMixin, RosterAccessMixin, ReadOnlyMixin, admin.ModelAdmin):
     event_path = "session__event"
     list_display = ["user", "session", "status", "method", "recorded_by", "recorded_at"]
     list_select_related = ["user", "session", "recorded_by"]

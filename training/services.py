@@ -203,6 +203,24 @@ def add_to_roster(
     return len(new_ids), len(wanted & existing)
 
 
+@transaction.atomic
+def remove_from_roster(*, actor: User, event: Event, user_ids: Iterable[int]) -> int:
+    """Take people off the roster; returns how many were on it.
+
+    Their attendance records stay, so that putting them back restores their
+    attendance; what they already earned (a completed course, a certificate) stays too.
+    """
+    ids = sorted(set(user_ids))
+    removed = []
+    for start in range(0, len(ids), CHUNK):
+        entries = RosterEntry.objects.filter(event=event, user_id__in=ids[start:start + CHUNK])
+        removed += entries.values_list("user_id", flat=True)
+        entries.delete()
+    if removed:
+        audit.record(actor=actor, action="roster.removed", target=event, changes={"users": sorted(removed)})
+    return len(removed)
+
+
 def people_of_unit(unit: OrgUnit) -> QuerySet[User]:
     """The active people of a unit and every unit under it."""
     return User.objects.filter(unit.subtree_q("org_unit__path"), is_active=True)
@@ -453,6 +471,17 @@ def roster_with_attendance(event: Event) -> QuerySet[RosterEntry]:
         .annotate(present=count(Status.PRESENT), late=count(Status.LATE), excused=count(Status.EXCUSED),
                   absent=count(Status.ABSENT))
     )
+
+
+def sessions_with_attendance(event: Event) -> QuerySet[Session]:
+    """The event's sessions in order, each with its count of records per status, in one query."""
+    def count(status: str) -> Count:
+        return Count("attendance", filter=Q(attendance__status=status))
+
+    return (Session.objects.filter(event=event)
+            .annotate(present=count(Status.PRESENT), late=count(Status.LATE), excused=count(Status.EXCUSED),
+                      absent=count(Status.ABSENT))
+            .order_by("starts_at", "id"))
 
 
 def _only(fields: dict, allowed: tuple[str, ...]) -> dict:

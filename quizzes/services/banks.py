@@ -1,5 +1,6 @@
 """Question banks: create, import, export, edit questions."""
 
+import random
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from courses.content import clean_html
 from courses.models import Course
 from django.utils.module_loading import import_string
 
+from quizzes import snapshot
 from quizzes.formats import FormatError, ParsedAnswer, ParsedQuestion
 from quizzes.models import Category, Choice, Question, QuestionBank
 from quizzes.question_rules import question_problems
@@ -210,3 +212,15 @@ def replace_question(*, question: Question, parsed: ParsedQuestion) -> Question:
         choice.save()
     question.bank.touch()
     return question
+
+
+def learner_preview(question: Question) -> dict:
+    """The question exactly as an attempt shows it to a learner (`snapshot.learner_view`), its answers in the
+    order written; the options of a matching question are shuffled, as in every attempt, the same way each time."""
+    return snapshot.learner_view(preview_snapshot(question))
+
+
+def preview_snapshot(question: Question) -> dict:
+    """The question as an attempt stores it (answer key included), for scoring an instructor's trial answer."""
+    data = snapshot.question_data(question, list(question.choices.all()))
+    return snapshot.for_attempt(data, random.Random(question.pk), shuffle_choices=False)

@@ -16,15 +16,12 @@ from django.utils import timezone
 from courses import services as course_services
 from quizzes import services
 from tests.conftest import unit
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, OFFICE_PC, PASSWORD
 from tests.courses.conftest import build_course
 from tests.factories import UserFactory
 from tests.quizzes.conftest import every_type, make_quiz
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-PASSWORD = "Mat-khau-rat-dai-2026"
-OFFICE_PC, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+PHONE = {"width": 390, "height": 844}
 
 pytestmark = [
     pytest.mark.e2e,
