@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -113,6 +113,17 @@ def check_event(event: Event) -> None:
         raise ValidationError({"ends_on": [_("The end date is before the start date.")]})
     if not 1 <= event.attendance_percent <= 100:
         raise ValidationError({"attendance_percent": [_("Give a percentage from 1 to 100.")]})
+    if event.pk is not None:
+        _check_sessions_within(event)
+
+
+def _check_sessions_within(event: Event) -> None:
+    """New dates must still hold every session (as `check_session` asks of each one)."""
+    bounds = Session.objects.filter(event=event).aggregate(first=Min("starts_at"), last=Max("ends_at"))
+    if bounds["first"] is not None and timezone.localdate(bounds["first"]) < event.starts_on:
+        raise ValidationError({"starts_on": [_("A session starts before this date: move or delete it first.")]})
+    if bounds["last"] is not None and timezone.localdate(bounds["last"]) > event.ends_on:
+        raise ValidationError({"ends_on": [_("A session ends after this date: move or delete it first.")]})
 
 
 def _link_courses(actor: User, event: Event, courses: list[Course]) -> None:

@@ -48,7 +48,8 @@ def own_question(request, pk: int) -> Question:
 @instructor_required
 @require_http_methods(["GET", "POST"])
 def new_bank(request):
-    form = BankForm(request.POST or None, user=request.user, initial={"course": request.GET.get("course")})
+    form = BankForm(request.POST if request.method == "POST" else None, user=request.user,
+                    initial={"course": request.GET.get("course")})
     if request.method == "POST" and form.is_valid():
         bank = banks.create_bank(actor=request.user, **form.cleaned_data)
         messages.success(request, _("The bank “%(name)s” was created. Add its questions or import them.")
@@ -102,7 +103,7 @@ def new_question(request, pk: int):
         return render(request, TEMPLATES + "choose_type.html", {"bank": bank, "types": QuestionType.choices},
                       status=400 if kind else 200)
     categories = list(bank.categories.all())
-    editor = QuestionEditor(kind, data=request.POST or None, categories=categories)
+    editor = QuestionEditor(kind, data=request.POST if request.method == "POST" else None, categories=categories)
     if request.method == "POST" and editor.is_valid():
         question = banks.add_questions(bank=bank, parsed=[editor.parsed()])[0]
         messages.success(request, _("The question was added. This is how learners will see it."))
@@ -123,7 +124,8 @@ def render_editor(request, bank: QuestionBank, editor: QuestionEditor, question:
 def edit_question(request, pk: int):
     question = own_question(request, pk)
     categories = list(question.bank.categories.all())
-    editor = QuestionEditor(question.type, data=request.POST or None, categories=categories, question=question)
+    editor = QuestionEditor(question.type, data=request.POST if request.method == "POST" else None,
+                            categories=categories, question=question)
     if request.method == "POST" and editor.is_valid():
         banks.replace_question(question=question, parsed=editor.parsed())
         messages.success(request, _("The question was saved. This is how learners will see it."))
@@ -138,7 +140,7 @@ def preview_question(request, pk: int):
     question = own_question(request, pk)
     stored = banks.preview_snapshot(question)
     shown = banks.learner_preview(question)
-    form = AttemptForm([shown], {}, data=request.POST or None)
+    form = AttemptForm([shown], {}, data=request.POST if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
         answer = form.answers()[str(question.pk)]
@@ -165,7 +167,7 @@ def delete_question(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def import_questions(request, pk: int):
     bank = own_bank(request, pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

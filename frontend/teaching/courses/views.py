@@ -49,7 +49,7 @@ def taught_lesson(user, pk: int) -> Lesson:
 @instructor_required
 @require_http_methods(["GET", "POST"])
 def new_course(request):
-    form = NewCourseForm(request.POST or None)
+    form = NewCourseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         course = services.create_course(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Created the course “%(title)s”. Now add its modules and lessons.") % {
@@ -64,7 +64,7 @@ def new_course(request):
 def course_page(request, pk: int):
     course = taught_course(request.user, pk)
     # The form gets its own copy: a refused change must not show in the page's heading.
-    form = CourseForm(request.POST or None, instance=copy.copy(course))
+    form = CourseForm(request.POST if request.method == "POST" else None, instance=copy.copy(course))
     if request.method == "POST":
         if form.is_valid():
             services.update_course(actor=request.user, course=course, **form.cleaned_data)
@@ -109,7 +109,7 @@ def archive(request, pk: int):
 def copy_course(request, pk: int):
     course = taught_course(request.user, pk)
     initial = {"code": f"{course.code}-2"[:50], "title": course.title}
-    form = CopyForm(request.POST or None, initial=initial)
+    form = CopyForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         new = services.copy_course(actor=request.user, course=course, **form.cleaned_data)
         messages.success(request, _("Copied the course as a new draft: “%(title)s”.") % {"title": new.title})
@@ -148,7 +148,7 @@ def add_module(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def module_page(request, pk: int):
     module = taught_module(request.user, pk)
-    form = ModuleForm(request.POST or None, instance=copy.copy(module))
+    form = ModuleForm(request.POST if request.method == "POST" else None, instance=copy.copy(module))
     if request.method == "POST" and form.is_valid():
         services.rename_module(module=module, **form.cleaned_data)
         messages.success(request, _("Saved the module."))
@@ -231,7 +231,8 @@ def new_lesson(request, pk: int):
         messages.error(request, _("Add a module first: each lesson belongs to a module."))
         return redirect(f"{reverse('teach-course', args=[course.pk])}#module_title")
     initial = {"module": request.GET.get("module")} if request.GET.get("module", "").isdigit() else {}
-    form = NewLessonForm(request.POST or None, request.FILES or None, course=course, initial=initial)
+    form = NewLessonForm(request.POST if request.method == "POST" else None, request.FILES or None, course=course,
+                         initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = lesson_fields(form, request.FILES)
         try:
@@ -251,7 +252,8 @@ def new_lesson(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def lesson_page(request, pk: int):
     lesson = taught_lesson(request.user, pk)
-    form = LessonForm(request.POST or None, request.FILES or None, instance=copy.copy(lesson))
+    form = LessonForm(request.POST if request.method == "POST" else None, request.FILES or None,
+                      instance=copy.copy(lesson))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_lesson(lesson=lesson, **lesson_fields(form, request.FILES))

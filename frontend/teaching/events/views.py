@@ -60,7 +60,7 @@ def add_errors(form, error: ValidationError) -> None:
 @instructor_required
 @require_http_methods(["GET", "POST"])
 def new_event(request):
-    form = EventForm(request.POST or None, user=request.user)
+    form = EventForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             event = services.create_event(actor=request.user, kind=form.cleaned_data["kind"], **form.service_fields())
@@ -161,7 +161,7 @@ def session_page(request, pk: int):
     """Edit a session."""
     session = taught_session(request, pk)
     initial = {"title": session.title, "starts_at": session.starts_at, "ends_at": session.ends_at}
-    form = SessionForm(request.POST or None, initial=initial)
+    form = SessionForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_session(actor=request.user, session=session, **form.cleaned_data)

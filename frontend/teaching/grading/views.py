@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
-from courses.access import teaches
-from frontend.teaching.grading.forms import GradeForm
+from courses.access import taught_courses, teaches
 from frontend.access import error_text, forbidden
 from frontend.questions import answer_text, question_html
+from frontend.teaching.grading.forms import GradeForm
 from quizzes import services
-from courses.access import taught_courses
 from quizzes.models import Attempt, Response
 
 RESPONSES_PER_PAGE = 20

@@ -36,7 +36,8 @@ def own_quiz(request, pk: int) -> Quiz:
 @require_http_methods(["GET", "POST"])
 def new_quiz(request):
     courses = taught_courses(request.user)
-    form = NewQuizForm(request.POST or None, courses=courses, initial={"course": request.GET.get("course")})
+    form = NewQuizForm(request.POST if request.method == "POST" else None, courses=courses,
+                       initial={"course": request.GET.get("course")})
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         quiz = _saved(form, lambda: quizzes.create_quiz(actor=request.user, **fields))
@@ -52,7 +53,7 @@ def quiz_settings(request, pk: int):
     quiz = own_quiz(request, pk)
     courses = taught_courses(request.user).filter(pk=quiz.course_id)
     # The form gets its own copy: a refused change must not show in the page's heading.
-    form = QuizForm(request.POST or None, instance=copy.copy(quiz), courses=courses)
+    form = QuizForm(request.POST if request.method == "POST" else None, instance=copy.copy(quiz), courses=courses)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         saved = _saved(form, lambda: quizzes.update_quiz(actor=request.user, quiz=quiz, **fields))

@@ -113,11 +113,13 @@ def test_the_bank_import_page_shows_its_error_in_vietnamese_and_passes_axe(instr
 
 
 def test_a_change_form_with_an_error_passes_axe(instructor_page, taught, screenshots):
+    from playwright.sync_api import expect
+
     page = instructor_page
     page.goto(reverse("admin:training_session_change", args=[taught["session"].pk]))
     page.locator("#id_starts_at_0").fill("")
     page.locator("input[name=_continue]").click()
-    assert page.locator(".errornote").is_visible()
+    expect(page.locator(".errornote")).to_be_visible()  # waits for the answer to the post
     assert_in_vietnamese(page, "session with an error")
     check_accessibility(page, "session with an error")
     shoot(page, screenshots, "admin-training_session-error")
