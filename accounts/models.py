@@ -197,6 +197,20 @@ class AuditEntry(models.Model):
         raise ValueError("Audit entries cannot be deleted.")
 
 
+class JobQuerySet(models.QuerySet):
+    def unfinished(self, *, owner, kind: str, within, **parameters):
+        """The owner's jobs of `kind` with these parameters still waiting or running, started less than `within` ago.
+
+        Asking twice (a double click, a second tab) then follows the same job; one
+        older than `within` is taken as lost, and a new one may start.
+        """
+        return self.filter(
+            owner=owner, kind=kind, status__in=[Job.Status.PENDING, Job.Status.RUNNING],
+            created_at__gte=timezone.now() - within,
+            **{f"parameters__{key}": value for key, value in parameters.items()},
+        )
+
+
 class Job(models.Model):
     """Long work done by a Celery task for one person (a regrade, a report, a bulk issue).
 
@@ -220,6 +234,8 @@ class Job(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("background job")

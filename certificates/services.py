@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BULK_JOB = "certificates.bulk"
+BULK_JOB_REUSE = timedelta(minutes=30)  # an unfinished bulk job older than this is taken as lost
 # Certificates rendered by one task: small enough that a worker's memory stays flat
 # and two workers share a batch evenly, large enough that the per-task cost is small.
 RENDER_CHUNK = 50
@@ -544,7 +545,13 @@ def store_pending(certificate_ids: Iterable[int]) -> int:
 
 @transaction.atomic
 def start_bulk_issue(*, actor: User, event) -> Job:
-    """A job that issues the attendance certificates of everyone who attended, and ends with one ZIP."""
+    """A job that issues the attendance certificates of everyone who attended, and ends with one ZIP.
+
+    While the caller's last one for this event is still under way, asking again returns that one.
+    """
+    running = Job.objects.unfinished(owner=actor, kind=BULK_JOB, within=BULK_JOB_REUSE, event=event.pk).first()
+    if running is not None:  # asked twice: one ZIP is enough
+        return running
     RosterEntry = apps.get_model("training", "RosterEntry")
     total = RosterEntry.objects.filter(event=event, attended=True).count()
     job = Job.objects.create(owner=actor, kind=BULK_JOB, total=total, parameters={"event": event.pk})

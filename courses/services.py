@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -29,8 +29,14 @@ LESSON_FIELDS = ("title", "kind", "body", "url", "file", "estimated_minutes")
 def create_course(
     *, actor: User | None, code: str, title: str, instructors: Iterable[User] = (), **fields
 ) -> Course:
-    """A draft course; its author is its first instructor."""
-    course = Course.objects.create(code=code, title=title, **_only(fields, COURSE_FIELDS))
+    """A draft course; its author is its first instructor. A code taken meanwhile is a ValidationError on `code`."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction goes on after the refusal
+            course = Course.objects.create(code=code, title=title, **_only(fields, COURSE_FIELDS))
+    except IntegrityError:
+        if not Course.objects.filter(code=code).exists():
+            raise
+        raise ValidationError({"code": [_("A course with this code already exists.")]}) from None
     if actor is not None:
         course.instructors.add(actor)
     course.instructors.add(*instructors)

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 # (bench/quiz_statistics.py); more go to a job.
 INLINE_STATISTICS_RESPONSES = 100_000
 STATISTICS_JOB = "quiz.statistics"
-STATISTICS_JOB_REUSE = timedelta(minutes=10)  # an unfinished job older than this is taken as lost
+STATISTICS_JOB_REUSE = JOB_REUSE = timedelta(minutes=10)  # an unfinished job older than this is taken as lost
 CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE)
 
 
@@ -65,10 +65,7 @@ def _up_to_date(stats: QuizStatistics) -> bool:
 
 def request_statistics(*, actor: User, quiz: Quiz) -> Job:
     """A job that recomputes the quiz's statistics: the caller's unfinished one if there is one, else a new one."""
-    job = Job.objects.filter(
-        owner=actor, kind=STATISTICS_JOB, parameters__quiz=quiz.pk, status__in=[Job.Status.PENDING, Job.Status.RUNNING],
-        created_at__gte=timezone.now() - STATISTICS_JOB_REUSE,
-    ).first()
+    job = Job.objects.unfinished(owner=actor, kind=STATISTICS_JOB, within=STATISTICS_JOB_REUSE, quiz=quiz.pk).first()
     if job is None:
         job = Job.objects.create(owner=actor, kind=STATISTICS_JOB, total=1, parameters={"quiz": quiz.pk})
         transaction.on_commit(lambda: _enqueue_statistics(job))

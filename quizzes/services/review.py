@@ -11,19 +11,26 @@ from accounts.queue import task
 from quizzes import scoring, snapshot
 from quizzes.models import Attempt, Question, Quiz, Response
 from quizzes.services.grading import lock_enrollments, store_total
+from quizzes.services.item_statistics import JOB_REUSE
 
 REGRADE_CHUNK = 100
+REGRADE_JOB = "quiz.regrade"
 
 
 @transaction.atomic
 def request_regrade(*, actor: User, quiz: Quiz) -> Job:
     """Start a regrade of the quiz's attempts with the questions' current keys; returns its job.
 
+    While the caller's last regrade of this quiz is still under way, asking again returns that one.
+
     Finished attempts are scored again; open and waiting ones only take the new
     keys, so that they are scored with them.
     """
+    running = Job.objects.unfinished(owner=actor, kind=REGRADE_JOB, within=JOB_REUSE, quiz=quiz.pk).first()
+    if running is not None:  # asked twice: one regrade is enough
+        return running
     total = quiz.attempts.count()
-    job = Job.objects.create(owner=actor, kind="quiz.regrade", total=total, parameters={"quiz": quiz.pk})
+    job = Job.objects.create(owner=actor, kind=REGRADE_JOB, total=total, parameters={"quiz": quiz.pk})
     audit.record(actor=actor, action="quiz.regrade_requested", target=quiz, changes={"attempts": total})
     transaction.on_commit(lambda: task("quizzes.tasks.regrade_quiz").delay(job.pk), robust=True)
     return job

@@ -12,6 +12,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Job
 from certificates import codes, services
 from certificates.models import Certificate, RegisterYear
 from courses import services as course_services
@@ -445,8 +446,6 @@ def test_a_certificate_made_meanwhile_by_another_worker_is_taken_not_duplicated(
 
 
 def test_the_sweep_takes_up_a_bulk_job_whose_tasks_were_lost(instructor, conference, province):
-    from accounts.models import Job
-
     people = [UserFactory(org_unit=unit("BABE-TG"), roles=["learner"]) for _ in range(3)]
     with mock.patch.object(services, "request_attendance_certificates"):
         attend(instructor, conference, people)
@@ -503,3 +502,13 @@ def test_e_mails_carry_titles_as_written(learner, instructor):
     completed(learner, course)
     [message] = mail.outbox
     assert 'Cơ chế "một cửa" & liên thông' in message.subject and "&quot;" not in message.body
+
+
+def test_asking_twice_for_the_bulk_certificates_follows_the_same_job(instructor, conference, learner):
+    with mock.patch.object(services, "_enqueue_or_fail"):  # no worker: the job stays pending
+        first = services.start_bulk_issue(actor=instructor, event=conference)
+        second = services.start_bulk_issue(actor=instructor, event=conference)
+        assert second == first and Job.objects.filter(kind=services.BULK_JOB).count() == 1
+        Job.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(hours=1))
+        third = services.start_bulk_issue(actor=instructor, event=conference)
+    assert third != first, "a job left unfinished for long is taken as lost"

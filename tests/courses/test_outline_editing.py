@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import AuditEntry
 from courses import services
-from courses.models import Lesson, Module
+from courses.models import Course, Lesson, Module
 from tests.courses.conftest import build_course
 
 
@@ -93,3 +93,11 @@ def test_moving_a_lesson_tidies_positions_left_equal(instructor):
     module.lessons.update(position=0)
     services.move_lesson(lesson=module.lessons.get(title="Bài 3"), step=-1)
     assert titles(module.lessons) == ["Bài 1", "Bài 3", "Bài 2"]
+
+
+def test_a_code_taken_between_the_check_and_the_save_is_a_validation_error_on_code(instructor):
+    Course.objects.create(code="CCHC-TRUNG", title="Đã có")
+    with pytest.raises(ValidationError) as refused:
+        services.create_course(actor=instructor, code="CCHC-TRUNG", title="Trùng mã")
+    assert "code" in refused.value.message_dict
+    assert Course.objects.filter(code="CCHC-TRUNG").count() == 1

@@ -127,3 +127,11 @@ def test_a_learner_downloads_their_attempts_with_their_personal_data(course, ban
     data = json.loads(client_for(enrolled).get("/api/v1/me/data/").content)
     assert [item["status"] for item in data["quiz_attempts"]] == ["scored"]
     assert data["quiz_attempts"][0]["answers"]
+
+
+def test_asking_twice_for_a_regrade_follows_the_same_job(quiz, instructor, django_capture_on_commit_callbacks):
+    first = services.request_regrade(actor=instructor, quiz=quiz)
+    second = services.request_regrade(actor=instructor, quiz=quiz)
+    assert second == first and Job.objects.filter(kind="quiz.regrade").count() == 1
+    Job.objects.filter(pk=first.pk).update(status=Job.Status.DONE)
+    assert services.request_regrade(actor=instructor, quiz=quiz) != first, "a finished regrade may be run again"

@@ -51,10 +51,14 @@ def taught_lesson(user, pk: int) -> Lesson:
 def new_course(request):
     form = NewCourseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        course = services.create_course(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Created the course “%(title)s”. Now add its modules and lessons.") % {
-            "title": course.title})
-        return redirect("teach-course", pk=course.pk)
+        try:
+            course = services.create_course(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:  # the code was taken since the form checked it
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Created the course “%(title)s”. Now add its modules and lessons.") % {
+                "title": course.title})
+            return redirect("teach-course", pk=course.pk)
     status = 400 if form.errors else 200
     return render(request, "frontend/teaching/courses/new.html", {"form": form}, status=status)
 
@@ -111,9 +115,13 @@ def copy_course(request, pk: int):
     initial = {"code": f"{course.code}-2"[:50], "title": course.title}
     form = CopyForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        new = services.copy_course(actor=request.user, course=course, **form.cleaned_data)
-        messages.success(request, _("Copied the course as a new draft: “%(title)s”.") % {"title": new.title})
-        return redirect("teach-course", pk=new.pk)
+        try:
+            new = services.copy_course(actor=request.user, course=course, **form.cleaned_data)
+        except ValidationError as error:  # the code was taken since the form checked it
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Copied the course as a new draft: “%(title)s”.") % {"title": new.title})
+            return redirect("teach-course", pk=new.pk)
     status = 400 if form.errors else 200
     return render(request, "frontend/teaching/courses/copy.html", {"course": course, "form": form}, status=status)
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from frontend.teaching.events.views import taught_session
 from training import checkin
@@ -16,6 +17,7 @@ from training.services import check_in_url
 
 
 @login_required
+@require_GET
 def session_screen(request, pk: int):
     """The session's screen for the room: a QR code that changes every few seconds, for phones to scan.
 

@@ -90,7 +90,7 @@ def statistics(request, pk: int):
 
 
 def _latest_regrade(person, quiz: Quiz) -> Job | None:
-    job = Job.objects.filter(owner=person, kind="quiz.regrade", parameters__quiz=quiz.pk).order_by("-created_at").first()
+    job = Job.objects.filter(owner=person, kind=review.REGRADE_JOB, parameters__quiz=quiz.pk).order_by("-created_at").first()
     if job is None:
         return None
     running = job.status in (Job.Status.PENDING, Job.Status.RUNNING)

@@ -449,3 +449,15 @@ def test_the_pages_take_a_fixed_number_of_queries(teacher, draft, size, django_a
                  f"/teach/modules/{lesson.module_id}/", f"/teach/courses/{draft.pk}/copy/", "/teach/courses/new/"):
         with django_assert_max_num_queries(9):
             assert client.get(path).status_code == 200, path
+
+
+def test_a_code_taken_by_someone_else_at_the_same_moment_is_a_400_on_the_form(client):
+    from unittest import mock
+
+    from django.core.exceptions import ValidationError
+
+    taken = ValidationError({"code": ["Đã có khóa học dùng mã này."]})
+    with mock.patch("courses.services.create_course", side_effect=taken):
+        response = client.post("/teach/courses/new/", {"code": "CCHC-77", "title": "Mới", "topic": "other",
+                                                       "hours": "1"})
+    assert response.status_code == 400 and "Đã có khóa học dùng mã này." in error_summary(response.content.decode())
