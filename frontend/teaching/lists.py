@@ -61,24 +61,34 @@ def banks_of(person):
 @instructor_required
 @require_GET
 def events(request):
-    return _list(request, events_of(request.user), "title", "frontend/teaching/lists/events.html")
+    return _list(request, events_of(request.user), "title", {
+        "heading": _("My classes and conferences"), "new_url": "teach-event-new",
+        "new_label": _("New class or conference"), "no_match": _("No class or conference matches."),
+        "items": "frontend/teaching/lists/event_items.html",
+    })
 
 
 @instructor_required
 @require_GET
 def quizzes(request):
-    return _list(request, quizzes_of(request.user), "title", "frontend/teaching/lists/quizzes.html")
+    return _list(request, quizzes_of(request.user), "title", {
+        "heading": _("My quizzes"), "new_url": "teach-quiz-new", "new_label": _("New quiz"),
+        "no_match": _("No quiz matches."), "items": "frontend/teaching/lists/quiz_items.html",
+    })
 
 
 @instructor_required
 @require_GET
 def banks(request):
-    return _list(request, banks_of(request.user), "name", "frontend/teaching/lists/banks.html")
+    return _list(request, banks_of(request.user), "name", {
+        "heading": _("My question banks"), "new_url": "teach-bank-new", "new_label": _("New question bank"),
+        "no_match": _("No question bank matches."), "items": "frontend/teaching/lists/bank_items.html",
+    })
 
 
-def _list(request, rows, title_field: str, template: str):
+def _list(request, rows, name_field: str, context: dict):
     search = SearchForm(request.GET)
     if search.is_valid() and search.cleaned_data["q"]:
-        rows = rows.filter(**{f"{title_field}__icontains": search.cleaned_data["q"]})
+        rows = rows.filter(**{f"{name_field}__icontains": search.cleaned_data["q"]})
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, template, {"page": page, "filters": search})
+    return render(request, "frontend/teaching/lists/list.html", {**context, "page": page, "filters": search})
