@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -467,6 +467,23 @@ def pass_on_attendance(*, course_ids: Iterable[int], user_ids: Iterable[int]) ->
 
 
 # Reading ----------------------------------------------------------------------
+
+
+def people_to_add(event: Event, text: str, *, limit: int) -> list[User]:
+    """Active people found by name, employee code or username, each with `on_roster` saying if they are on it."""
+    on_roster = RosterEntry.objects.filter(event=event, user=OuterRef("pk"))
+    return list(
+        User.objects.filter(Q(full_name__icontains=text) | Q(employee_code__iexact=text) | Q(username__iexact=text),
+                            is_active=True)
+        .select_related("org_unit").annotate(on_roster=Exists(on_roster)).order_by("full_name", "pk")[:limit]
+    )
+
+
+def attendance_sheet(session: Session) -> tuple[list[RosterEntry], dict[int, AttendanceRecord]]:
+    """The session's roster in name order, and what is recorded for it so far, by person."""
+    entries = list(RosterEntry.objects.filter(event_id=session.event_id).select_related("user__org_unit")
+                   .order_by("user__full_name", "pk"))
+    return entries, {record.user_id: record for record in AttendanceRecord.objects.filter(session=session)}
 
 
 def roster_with_attendance(event: Event) -> QuerySet[RosterEntry]:

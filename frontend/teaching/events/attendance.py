@@ -40,9 +40,7 @@ class Row:
 @require_http_methods(["GET", "POST"])
 def attendance_sheet(request, pk: int):
     session = taught_session(request, pk)
-    entries = list(RosterEntry.objects.filter(event_id=session.event_id).select_related("user__org_unit")
-                   .order_by("user__full_name", "pk"))
-    records = {record.user_id: record for record in AttendanceRecord.objects.filter(session=session)}
+    entries, records = services.attendance_sheet(session)
     if request.method == "POST":
         return save(request, session, entries, records)
     everyone_present = request.GET.get("all") == Status.PRESENT

@@ -9,7 +9,6 @@ Every page reads a fixed number of rows' worth of queries, whatever the roster's
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Job, User
+from accounts.models import Job
 from certificates import services as certificate_services
 from frontend.access import instructor_required
 from frontend.teaching.events.forms import EventForm, OrgUnitForm, PeopleForm, RosterFileForm, SessionForm, event_initial
@@ -119,12 +118,7 @@ def _search(request, event: Event) -> dict:
     text = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if not text:
         return {"q": "", "people": []}
-    on_roster = RosterEntry.objects.filter(event=event, user=OuterRef("pk"))
-    people = list(
-        User.objects.filter(Q(full_name__icontains=text) | Q(employee_code__iexact=text) | Q(username__iexact=text),
-                            is_active=True)
-        .select_related("org_unit").annotate(on_roster=Exists(on_roster)).order_by("full_name", "pk")[:SEARCH_RESULTS]
-    )
+    people = services.people_to_add(event, text, limit=SEARCH_RESULTS)
     return {"q": text, "people": people, "people_form": PeopleForm(people=people)}
 
 
