@@ -38,7 +38,8 @@ class EventForm(PageForm):
                              help_text=_("Classes: the school that runs the class."))
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices, initial=Topic.OTHER)
     hours = forms.DecimalField(label=_("Training hours"), min_value=0, max_value=9999, max_digits=5,
-                               decimal_places=1, initial=0,
+                               decimal_places=1, initial=0, localize=True,  # "4,5" as Vietnamese writes it
+                               widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
                                help_text=_("Credited to each person who meets the attendance rule."))
     attendance_percent = forms.IntegerField(
         label=_("Attendance required (%)"), min_value=1, max_value=100, initial=80,

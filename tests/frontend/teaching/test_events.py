@@ -68,13 +68,14 @@ def test_an_instructor_creates_a_conference_and_runs_it(teacher):
     course = course_services.create_course(actor=teacher, code="CCHC-01", title="Cải cách hành chính", hours=4)
     response = browser_for(teacher).post("/teach/events/new/", {
         "kind": "conference", "title": "Hội nghị chuyển đổi số", "starts_on": "2026-11-12", "ends_on": "2026-11-13",
-        "venue": "Hội trường tỉnh", "speakers": "TS. Nguyễn Văn A", "topic": "digital_government", "hours": "4",
+        "venue": "Hội trường tỉnh", "speakers": "TS. Nguyễn Văn A", "topic": "digital_government", "hours": "3,5",
         "attendance_percent": "75", "courses": [course.pk],
     })
     event = Event.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/teach/events/{event.pk}/"
     assert event.kind == "conference" and event.speakers == "TS. Nguyễn Văn A" and event.attendance_percent == 75
     assert list(event.instructors.all()) == [teacher] and list(event.courses.all()) == [course]
+    assert str(event.hours) == "3.5"  # typed with a decimal comma
 
 
 def test_the_new_event_form_has_a_visible_label_for_each_api_field(teacher):
