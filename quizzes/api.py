@@ -25,7 +25,6 @@ from accounts.permissions import IsInstructor
 from courses.access import taught_courses, teaches
 from courses.models import Course
 from quizzes import services, snapshot
-from quizzes.services import quizzes as quiz_services
 from quizzes.access import visible_quizzes
 from quizzes.formats import FormatError
 from quizzes.models import Attempt, Question, QuestionBank, Quiz
@@ -45,6 +44,7 @@ from quizzes.serializers import (
     StatisticsSerializer,
     SubmittedSerializer,
 )
+from quizzes.services import quizzes as quiz_services
 
 
 def quiz_error_response(error: services.QuizError) -> Response:
