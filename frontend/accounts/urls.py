@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend.accounts import views
+from frontend.accounts import profile, views
 from frontend.accounts.forms import PasswordResetRequestForm
 
 # Django's auth views with this app's templates: the admin ships templates of
@@ -10,6 +10,8 @@ from frontend.accounts.forms import PasswordResetRequestForm
 TEMPLATES = "frontend/accounts/"
 
 urlpatterns = [
+    path("accounts/profile/", profile.profile, name="profile"),
+    path("notifications/", profile.notification_list, name="notifications"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
