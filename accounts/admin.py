@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 
 from accounts import audit, services
-from accounts.models import AuditEntry, OrgUnit, User
+from accounts.models import AuditEntry, Notification, OrgUnit, User
 from accounts.roles import ROLES, Role
 from accounts.scope import may_change_person, units_in_scope, users_in_scope
 
@@ -207,6 +207,19 @@ class AccessibleAdminMixin:
         if field is not None:
             name_inputs(field)
         return field
+
+    def get_changelist_form(self, request, **kwargs):
+        """The editable cells of a list (`list_editable`) have no <label>: each is named after its column and row."""
+        form = super().get_changelist_form(request, **kwargs)
+
+        class NamedCellsForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for field in self.fields.values():
+                    if field.label and not field.widget.is_hidden:
+                        field.widget.attrs["aria-label"] = f"{field.label} – {self.instance}"
+
+        return NamedCellsForm
 
 
 class AccessibleTabularInline(AccessibleAdminMixin, admin.TabularInline):
@@ -463,6 +476,35 @@ class AuditEntryAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     search_fields = ["actor_username", "target_repr", "action", "target_id"]
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(AccessibleAdminMixin, admin.ModelAdmin):
+    """For administrators to see what people were told; never editable."""
+
+    list_display = ["created_at", "recipient", "kind", "notice_title", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "recipient__full_name"]
+    date_hierarchy = "created_at"
+    readonly_fields = [*(field.name for field in Notification._meta.fields), "notice_title", "notice_text"]
+
+    @admin.display(description=_("title"))
+    def notice_title(self, notification: Notification) -> str:
+        return notification.title
+
+    @admin.display(description=_("text"))
+    def notice_text(self, notification: Notification) -> str:
+        return notification.text
 
     def has_add_permission(self, request):
         return False

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, filters, mixins, status, viewsets
+from django.shortcuts import get_object_or_404
+from rest_framework import exceptions, filters, generics, mixins, status, viewsets
 from accounts.authentication import TokenAuthentication, issue_token
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -17,9 +18,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import audit, personal_data, services, staff_import
+from accounts import audit, notifications, personal_data, services, staff_import
 from accounts.audit import client_ip
-from accounts.models import AuditEntry, Job, OrgUnit, User
+from accounts.models import AuditEntry, Job, Notification, OrgUnit, User
 from accounts.parsers import FormParser, MultiPartParser
 from accounts.permissions import IsAdmin, IsHROrAdmin, IsStaff
 from accounts.roles import Role
@@ -30,9 +31,11 @@ from accounts.serializers import (
     ImportUploadSerializer,
     JobSerializer,
     MeSerializer,
+    NotificationSerializer,
     OrgUnitDissolveSerializer,
     OrgUnitMergeSerializer,
     OrgUnitSerializer,
+    ReadAllResultSerializer,
     TokenRequestSerializer,
     TokenSerializer,
     UserSerializer,
@@ -89,6 +92,41 @@ class PersonalDataView(APIView):
         stamp = timezone.localtime().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="du-lieu-ca-nhan-{request.user.pk}-{stamp}.json"'
         return response
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("Unread only"))
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]
+
+
+class MyNotificationsView(generics.ListAPIView):
+    """What the caller must act on, newest first; `?unread=true` for the unread ones only."""
+
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        return Notification.objects.filter(recipient=self.request.user)
+
+
+class ReadNotificationView(APIView):
+    @extend_schema(request=None, responses=NotificationSerializer)
+    def post(self, request, pk):
+        """Mark one of my notifications as read; another person's is not found."""
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        return Response(NotificationSerializer(notifications.mark_read(notification)).data)
+
+
+class ReadAllNotificationsView(APIView):
+    @extend_schema(request=None, responses=ReadAllResultSerializer)
+    def post(self, request):
+        """Mark all my notifications as read."""
+        return Response({"read": notifications.mark_all_read(user=request.user)})
 
 
 class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

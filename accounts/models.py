@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.functional import cached_property
@@ -118,6 +119,12 @@ class User(AbstractUser):
         OrgUnit, verbose_name=_("HR scope"), blank=True, related_name="hr_officers",
         help_text=_("The units this HR officer answers for, with everything under them."),
     )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="vi",
+        help_text=_("The language of the screens and of the e-mails sent to this person."),
+    )
+    # A list of `Notification.Kind`s: the notices this person reads on the site only.
+    email_muted = models.JSONField(_("notices not sent by e-mail"), default=list, blank=True)
     invitation_pending = models.BooleanField(_("invitation pending"), default=False)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -155,6 +162,10 @@ class User(AbstractUser):
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.is_active and any(role in self.roles for role in roles)
+
+    def wants_email(self, kind: str) -> bool:
+        """Whether notices of `kind` come to this person by e-mail too (all do until they say otherwise)."""
+        return kind not in self.email_muted
 
 
 class AuditEntry(models.Model):
@@ -244,3 +255,55 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+
+class Notification(models.Model):
+    """Something a person must act on: a new mandatory course, a due date, a certificate, a graded essay.
+
+    The title and text are rendered when read, from `kind` and `parameters`, in the
+    reader's language; `url` is where the person acts on it (a path on this site).
+    """
+
+    class Kind(models.TextChoices):
+        ASSIGNMENT = "assignment", _("A course assigned to me")
+        DUE_SOON = "due_soon", _("A due date coming up")
+        CERTIFICATE = "certificate", _("A certificate issued or expiring")
+        GRADE = "grade", _("An essay graded")
+        REMINDER = "reminder", _("A reminder from HR")
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(fields=["recipient", "-created_at"], condition=Q(read_at__isnull=True),
+                         name="notification_unread"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def title(self) -> str:
+        from accounts.notifications import render_title  # the messages live with `notify`
+        return render_title(self)
+
+    @property
+    def text(self) -> str:
+        from accounts.notifications import render_text
+        return render_text(self)

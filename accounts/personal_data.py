@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from accounts.models import AuditEntry, User
+from accounts.models import AuditEntry, Notification, User
 
 
 def export(person: User) -> dict:
@@ -38,7 +38,14 @@ def export_account(person: User) -> dict:
             "date_joined": person.date_joined.isoformat(),
             "last_login": person.last_login.isoformat() if person.last_login else None,
             "invited_at": person.invited_at.isoformat() if person.invited_at else None,
+            "language": person.language,
+            "notices_not_sent_by_email": person.email_muted,
         },
+        "notifications": [
+            {"time": notice.created_at.isoformat(), "title": notice.title, "text": notice.text, "url": notice.url,
+             "read_at": notice.read_at.isoformat() if notice.read_at else None}
+            for notice in Notification.objects.filter(recipient=person).iterator()
+        ],
         "activity": [
             {
                 "time": entry.created_at.isoformat(),

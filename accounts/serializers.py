@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from django.urls import reverse
 
-from accounts.models import AuditEntry, Job, OrgUnit, User
+from accounts.models import AuditEntry, Job, Notification, OrgUnit, User
 from accounts.roles import ROLES
 
 
@@ -123,3 +123,17 @@ class JobSerializer(serializers.ModelSerializer):
         if job.status != Job.Status.DONE or not job.file:
             return None
         return reverse("api-job-download", args=[job.pk])
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True, help_text=_("In the reader's language."))
+    text = serializers.CharField(read_only=True, help_text=_("In the reader's language."))
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "text", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class ReadAllResultSerializer(serializers.Serializer):
+    read = serializers.IntegerField(help_text=_("How many notifications were marked as read."))

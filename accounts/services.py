@@ -243,7 +243,8 @@ def create_user(
     return user
 
 
-PROFILE_FIELDS = ("username", "full_name", "email", "employee_code", "org_unit", "position", "is_active")
+PROFILE_FIELDS = ("username", "full_name", "email", "employee_code", "org_unit", "position", "is_active", "language",
+                  "email_muted")
 
 
 @transaction.atomic

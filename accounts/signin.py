@@ -19,6 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts.audit import client_ip, current_request
+from accounts.models import User
+from accounts.notifications import with_unread_count
 
 
 class SignInThrottled(PermissionDenied):
@@ -97,3 +99,11 @@ class ThrottledModelBackend(ModelBackend):
         else:
             record_success(username)
         return user
+
+    def get_user(self, user_id):
+        """The signed-in person of a session, who carries the number of their unread notifications for the menu.
+
+        A subquery of the one query that loads the person: the menu of every page costs no query more.
+        """
+        user = with_unread_count(User.objects.filter(pk=user_id)).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -33,12 +33,20 @@ An employee code already held by someone else is refused even when the file
 gives that person a new code, because the unique constraint is checked row by
 row; such a swap takes two imports.
 
+`preview_staff` runs every one of these checks and says what importing the
+file would do (who is created, and each change "field: old → new" of who is
+updated) while writing nothing. `import_staff_data` given that preview's
+`digest` imports exactly what was previewed, or raises `PreviewChanged` when
+the people or units changed meanwhile.
+
 The work takes a fixed number of queries per thousand rows, whatever the size
 of the file: units by code, people by username and by employee code, then bulk
 inserts and one prepared update. No password is hashed.
 """
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 from functools import partial
 from itertools import islice
 
@@ -83,6 +91,51 @@ class StaffImportError(uploads.UploadError):
 
 
 @dataclass
+class NewPerson:
+    line: int
+    username: str
+    full_name: str
+    email: str
+    employee_code: str
+    org_unit: str  # the unit's name and code
+    position: str
+
+
+@dataclass
+class FieldChange:
+    field: str  # a column of the file
+    old: str
+    new: str
+
+
+@dataclass
+class PersonChanges:
+    line: int
+    username: str
+    full_name: str  # as the person is named now
+    changes: list[FieldChange]
+
+
+@dataclass
+class Preview:
+    """What importing a file would do; `digest` sums it up, so that a confirmation imports exactly this."""
+
+    created: list[NewPerson]
+    changed: list[PersonChanges]
+    unchanged: int
+    digest: str
+
+
+class PreviewChanged(StaffImportError):
+    """The people or units changed since the preview the actor confirmed: `preview` is what the file does now."""
+
+    def __init__(self, preview: Preview):
+        super().__init__([_error(1, _("People or units changed since the preview: check the new preview and "
+                                      "confirm again."))])
+        self.preview = preview
+
+
+@dataclass
 class StaffRow:
     line: int
     username: str
@@ -97,20 +150,32 @@ class StaffRow:
 
 def import_staff(*, actor: User, upload) -> ImportResult:
     """Create or update everyone in the uploaded file, or raise `StaffImportError` and change nothing."""
-    rows = parse_staff_file(_read_upload(upload))
+    return import_staff_data(actor=actor, data=read_staff_upload(upload), file_name=getattr(upload, "name", "") or "")
+
+
+def import_staff_data(*, actor: User, data: bytes, file_name: str = "", expected: str | None = None) -> ImportResult:
+    """`import_staff` for a file already read; `expected`: the digest of the preview the actor confirmed."""
+    rows = parse_staff_file(data)
     try:
         with transaction.atomic():
-            return _import_rows(actor, rows, file_name=getattr(upload, "name", "") or "")
+            return _import_rows(actor, rows, file_name=file_name, expected=expected)
     except IntegrityError:
         # Only a concurrent change between our checks and our writes gets here.
         message = _("Some of these people were changed while the file was being imported. Import it again.")
         raise _file_error(message) from None
 
 
+def preview_staff(*, actor: User, data: bytes) -> Preview:
+    """What importing the file would do, with every check of the import; raises `StaffImportError`, writes nothing."""
+    rows = parse_staff_file(data)
+    return _preview(rows, _checked(actor, rows))
+
+
 # Reading the file -----------------------------------------------------------
 
 
-def _read_upload(upload) -> bytes:
+def read_staff_upload(upload) -> bytes:
+    """The bytes of an uploaded file, within the import's size limit."""
     try:
         return uploads.read_upload(upload, max_bytes=settings.STAFF_IMPORT_MAX_BYTES)
     except uploads.UploadError as error:
@@ -281,7 +346,16 @@ def _staff_ids(people) -> set[int]:
     }
 
 
-def _import_rows(actor: User, rows: list[StaffRow], *, file_name: str) -> ImportResult:
+@dataclass
+class _Found:
+    """What the rows name, read from the database once they are all good."""
+
+    units: dict[str, OrgUnit]
+    people: dict[str, User]
+
+
+def _checked(actor: User, rows: list[StaffRow]) -> _Found:
+    """Every check of the rows, on their own and against the database; raises `StaffImportError` with them all."""
     units = _units_by_code({row.org_unit for row in rows if row.org_unit})
     people = _people_by_username([row.username for row in rows if row.username])
     code_holders = _employee_code_holders([row.employee_code for row in rows if row.employee_code])
@@ -290,7 +364,55 @@ def _import_rows(actor: User, rows: list[StaffRow], *, file_name: str) -> Import
     errors += _reference_errors(actor, rows, units, people, code_holders)
     if errors:
         raise StaffImportError(uploads.capped(errors))
+    return _Found(units, people)
 
+
+def _preview(rows: list[StaffRow], found: _Found) -> Preview:
+    created, changed, unchanged = [], [], 0
+    for row in rows:
+        person, unit = found.people.get(row.username), found.units[row.org_unit]
+        if person is None:
+            created.append(NewPerson(row.line, row.username, row.full_name, row.email, row.employee_code,
+                                     _unit_label(unit), row.position or ""))
+            continue
+        changes = [FieldChange(field, _shown(old), _shown(new))
+                   for field, (old, new) in _differences(person, _wanted(row, person, unit)).items()]
+        if changes:
+            changed.append(PersonChanges(row.line, row.username, person.full_name, changes))
+        else:
+            unchanged += 1
+    summed = json.dumps([[asdict(item) for item in created], [asdict(item) for item in changed]], sort_keys=True)
+    return Preview(created, changed, unchanged, hashlib.sha256(summed.encode()).hexdigest())
+
+
+def _shown(value) -> str:
+    return _unit_label(value) if isinstance(value, OrgUnit) else value or ""
+
+
+def _unit_label(unit: OrgUnit) -> str:
+    return f"{unit.name} ({unit.code})"
+
+
+def _wanted(row: StaffRow, person: User, unit: OrgUnit) -> dict:
+    """What the row sets on an existing person: a file without a position column leaves positions alone."""
+    return {
+        "full_name": row.full_name, "email": row.email, "employee_code": row.employee_code, "org_unit": unit,
+        "position": person.position if row.position is None else row.position,
+    }
+
+
+def _differences(person: User, wanted: dict) -> dict[str, tuple]:
+    return {field: (getattr(person, field), value) for field, value in wanted.items()
+            if getattr(person, field) != value}
+
+
+def _import_rows(actor: User, rows: list[StaffRow], *, file_name: str, expected: str | None = None) -> ImportResult:
+    found = _checked(actor, rows)
+    if expected is not None:
+        preview = _preview(rows, found)
+        if preview.digest != expected:
+            raise PreviewChanged(preview)
+    units, people = found.units, found.people
     new_people = _create_people([row for row in rows if row.username not in people], units)
     updated, moved = _update_people([row for row in rows if row.username in people], people, units)
     for chunk in _chunks([person.pk for person in new_people] + moved):
@@ -304,14 +426,16 @@ def _import_rows(actor: User, rows: list[StaffRow], *, file_name: str) -> Import
 
 
 def _units_by_code(codes: set[str]) -> dict[str, OrgUnit]:
-    units = OrgUnit.objects.only("pk", "code", "path")
+    # Whether a unit is active, and its name for the preview, without a query per unit.
+    units = OrgUnit.objects.only("pk", "code", "path", "name", "merged_into", "dissolved_on")
     return {unit.code: unit for chunk in _chunks(list(codes)) for unit in units.filter(code__in=chunk)}
 
 
 def _people_by_username(usernames: list[str]) -> dict[str, User]:
     people = User.objects.select_related("org_unit").only(
         # The password tells whether a changed address needs confirming (accounts.email_confirmation).
-        "username", "is_superuser", "org_unit__path", "email_confirmed", "password", *PERSON_COLUMNS
+        "username", "is_superuser", "org_unit__path", "org_unit__name", "org_unit__code", "email_confirmed",
+        "password", *PERSON_COLUMNS,
     )
     return {person.username: person for chunk in _chunks(usernames) for person in people.filter(username__in=chunk)}
 
@@ -350,11 +474,8 @@ def _update_people(
     changed, moved, new_addresses = [], [], []
     for row in rows:
         person = people[row.username]
-        wanted = {
-            "full_name": row.full_name, "email": row.email, "employee_code": row.employee_code,
-            "org_unit": units[row.org_unit], "position": person.position if row.position is None else row.position,
-        }
-        if all(getattr(person, field) == value for field, value in wanted.items()):
+        wanted = _wanted(row, person, units[row.org_unit])
+        if not _differences(person, wanted):
             continue
         if person.org_unit_id != wanted["org_unit"].pk:
             moved.append(person.pk)

@@ -109,9 +109,9 @@ class TemplateAdmin(AccessibleAdminMixin, admin.ModelAdmin):
         (_("Design"), {"classes": ["certificate-design"], "fields": ["html", "css"]}),
     ]
 
-    class Media:
-        css = {"all": ["certificates/admin.css"]}
-        js = ["certificates/template_admin.js"]
+    class Media:  # replaces AccessibleAdminMixin's: its files first
+        css = {"all": ["accounts/admin-fixes.css", "certificates/admin.css"]}
+        js = ["accounts/admin-fixes.js", "certificates/template_admin.js"]
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
@@ -247,8 +247,9 @@ class CertificateAdmin(AccessibleAdminMixin, admin.ModelAdmin):
                        "expires_at", "printed_fields", "links", "sha256", "pdf_size", "signed", "emailed_at", "enrollment",
                        "event", "cycle", "template", "revoked_at", "revoked_by", "revoked_reason"]
 
-    class Media:
-        css = {"all": ["certificates/admin.css"]}
+    class Media:  # replaces AccessibleAdminMixin's: its files first
+        css = {"all": ["accounts/admin-fixes.css", "certificates/admin.css"]}
+        js = ["accounts/admin-fixes.js"]
 
     # Who sees and does what ----------------------------------------------------
 

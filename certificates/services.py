@@ -31,17 +31,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import audit
-from accounts.models import Job, User
+from accounts.models import Job, Notification, User
+from accounts.notifications import notify_each
 from accounts.queue import task
 from certificates import codes, credentials, design
 from certificates.models import STATUS_LIST_SIZE, Certificate, CertificateTemplate, RegisterYear
@@ -432,7 +431,7 @@ def store_pdfs(certificates: Iterable[Certificate]) -> int:
             logger.exception("Certificate %s (%s) could not be stored; the sweep will try again",
                              certificate.number, certificate.pk)
     if stored:
-        send_issued_emails(stored)
+        tell_holders(stored)
     return len(stored)
 
 
@@ -465,28 +464,16 @@ def render_signed(certificate: Certificate) -> bytes:
     return signing.sign_pdf(data)
 
 
-def send_issued_emails(certificates: list[Certificate]) -> None:
-    """Tell each holder with a confirmed address that their certificate is ready, with its links."""
-    messages, told = [], []
-    with translation.override(settings.LANGUAGE_CODE):
-        for certificate in certificates:
-            holder = certificate.holder
-            if not holder.email or not holder.email_confirmed or not holder.is_active:
-                continue
-            context = {"certificate": certificate, "site_url": settings.SITE_URL,
-                       "verify_url": certificate.fields.get("verify_url", verify_url(certificate.code))}
-            subject = render_to_string("certificates/email/issued_subject.txt", context).strip()
-            body = render_to_string("certificates/email/issued.txt", context)
-            messages.append(EmailMessage(subject, body, to=[holder.email]))
-            told.append(certificate.pk)
-    if not messages:
-        return
-    try:
-        get_connection().send_messages(messages)
-    except Exception:  # a mail server down must not undo a stored certificate
-        logger.warning("Could not send %s certificate e-mails", len(messages), exc_info=True)
-        return
-    Certificate.objects.filter(pk__in=told).update(emailed_at=timezone.now())
+def tell_holders(certificates: list[Certificate]) -> None:
+    """Tell each holder that their certificate is ready: a notice on the site, and an e-mail if they want one."""
+    notify_each(Notification.Kind.CERTIFICATE, [
+        (certificate.holder_id, "/certificates/", {
+            "title": certificate.title, "number": certificate.number, "code": certificate.code,
+            "verify_url": certificate.fields.get("verify_url", verify_url(certificate.code))})
+        for certificate in certificates
+    ])
+    Certificate.objects.filter(pk__in=[certificate.pk for certificate in certificates]).update(
+        emailed_at=timezone.now())
 
 
 def sweep() -> int:

@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "frontend.context_processors.unread_notifications",
             ],
         },
     },
@@ -528,6 +529,10 @@ CELERY_BEAT_SCHEDULE = {
     "renew-expiring-certificates": {
         "task": "courses.tasks.renew_expiring_certificates",
         "schedule": crontab(minute=30, hour="7-17"),
+    },
+    "send-pending-notification-mails": {
+        "task": "accounts.tasks.send_pending_notification_mails",
+        "schedule": timedelta(minutes=10),
     },
     "send-pending-invitations": {
         "task": "accounts.tasks.send_pending_invitations",

@@ -1,27 +1,31 @@
-"""E-mail reminders of mandatory courses, some days before the due date and on it, and renewals."""
+"""Reminders of mandatory courses, some days before the due date and on it, and renewals: notices and e-mails."""
 
 from datetime import date, timedelta
+from itertools import groupby
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from accounts.models import Notification
+from accounts.notifications import notify, notify_each
 from certificates.services import renewal_due
 from courses.models import CompletedCycle, DueReminder, Enrollment, LessonProgress
+from courses.services import course_url
 
 CHUNK = 200
 
 
 def send_due_reminders(today: date) -> int:
-    """Send every reminder due today that was not sent yet; returns how many were sent."""
+    """Send every reminder due today that was not sent yet; returns how many were sent.
+
+    Each is a notice on the site, e-mailed too to those who want it (`accounts.notifications`).
+    """
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for days in settings.DUE_REMINDER_DAYS:
-            while batch := _send_chunk(today, days):
-                sent += batch
+    for days in settings.DUE_REMINDER_DAYS:
+        while batch := _send_chunk(today, days):
+            sent += batch
     return sent
 
 
@@ -29,26 +33,20 @@ def send_due_reminders(today: date) -> int:
 def _send_chunk(today: date, days: int) -> int:
     enrollments = list(
         Enrollment.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("user", "course")
+        .select_related("course")
         .filter(mandatory=True, status=Enrollment.Status.ENROLLED, due_date=today + timedelta(days=days))
-        .exclude(user__email="")
         .exclude(reminders__days_before=days)
-        .order_by("pk")[:CHUNK]
+        .order_by("course_id", "pk")[:CHUNK]
     )
     if not enrollments:
         return 0
-    get_connection().send_messages([_message(enrollment, days) for enrollment in enrollments])
+    for course, same_course in groupby(enrollments, key=lambda enrollment: enrollment.course):
+        notify([enrollment.user_id for enrollment in same_course], Notification.Kind.DUE_SOON,
+               url=course_url(course), course=course.title, due_date=today + timedelta(days=days), days=days)
     DueReminder.objects.bulk_create(
         [DueReminder(enrollment=enrollment, days_before=days) for enrollment in enrollments], ignore_conflicts=True
     )
     return len(enrollments)
-
-
-def _message(enrollment: Enrollment, days: int) -> EmailMessage:
-    context = {"enrollment": enrollment, "days": days, "site_url": settings.SITE_URL}
-    subject = render_to_string("courses/email/due_reminder_subject.txt", context).strip()
-    body = render_to_string("courses/email/due_reminder.txt", context)
-    return EmailMessage(subject, body, to=[enrollment.user.email])
 
 
 def renew_expiring_certificates(now=None) -> int:
@@ -60,9 +58,8 @@ def renew_expiring_certificates(now=None) -> int:
     expires, and stays in the register; completing the new cycle earns a new one.
     """
     renewed = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        while batch := _renew_chunk(now):
-            renewed += batch
+    while batch := _renew_chunk(now):
+        renewed += batch
     return renewed
 
 
@@ -70,7 +67,7 @@ def renew_expiring_certificates(now=None) -> int:
 def _renew_chunk(now) -> int:
     certificates = list(
         renewal_due(now).select_for_update(skip_locked=True, of=("self",))
-        .select_related("enrollment__course", "holder").order_by("pk")[:CHUNK]
+        .select_related("enrollment__course").order_by("pk")[:CHUNK]
     )
     if not certificates:
         return 0
@@ -89,16 +86,10 @@ def _renew_chunk(now) -> int:
     type(certificates[0]).objects.filter(pk__in=[c.pk for c in certificates]).update(
         renewal_noticed_at=timezone.now()
     )
-    messages = [_renewal_message(c) for c in renew
-                if c.holder.email and c.holder.email_confirmed and c.holder.is_active]
-    if messages:
-        get_connection().send_messages(messages)
+    notify_each(Notification.Kind.CERTIFICATE, [
+        (certificate.holder_id, course_url(certificate.enrollment.course), {
+            "title": certificate.title, "number": certificate.number,
+            "expires_on": timezone.localdate(certificate.expires_at)})
+        for certificate in renew
+    ])
     return len(certificates)
-
-
-def _renewal_message(certificate) -> EmailMessage:
-    context = {"certificate": certificate, "site_url": settings.SITE_URL,
-               "expires_on": timezone.localdate(certificate.expires_at)}
-    subject = render_to_string("courses/email/renewal_subject.txt", context).strip()
-    body = render_to_string("courses/email/renewal.txt", context)
-    return EmailMessage(subject, body, to=[certificate.holder.email])

@@ -1,18 +1,19 @@
 """What people do with courses: author, publish, enrol, assign, learn, complete."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts import services as account_services
-from accounts.models import OrgUnit, User
+from accounts.models import Notification, OrgUnit, User
+from accounts.notifications import notify
 from certificates import services as certificate_services
 from courses.content import check_lesson_file, clean_html
 from courses.models import Assignment, Course, Enrollment, Lesson, LessonProgress, Module
@@ -20,6 +21,7 @@ from courses.models import Assignment, Course, Enrollment, Lesson, LessonProgres
 COURSE_FIELDS = ("code", "title", "topic", "summary", "hours", "completion_rule", "certificate_template",
                  "certificate_validity_months")
 LESSON_FIELDS = ("title", "kind", "body", "url", "file", "estimated_minutes")
+REMINDER_INTERVAL = timedelta(hours=24)
 
 
 # Authoring ---------------------------------------------------------------
@@ -230,7 +232,7 @@ def enroll(*, user: User, course: Course, source: str = Enrollment.Source.SELF) 
 def enroll_people(*, actor: User, course: Course, users: Iterable[User]) -> int:
     """An instructor enrols people by hand; returns how many were new."""
     user_ids = {user.pk for user in users}
-    new = _create_enrollments(course, user_ids, source=Enrollment.Source.INSTRUCTOR)
+    new = len(_create_enrollments(course, user_ids, source=Enrollment.Source.INSTRUCTOR))
     audit.record(actor=actor, action="course.people_enrolled", target=course, changes={"enrolled": new})
     return new
 
@@ -254,7 +256,9 @@ def assign_course(*, actor: User, course: Course, org_unit: OrgUnit, due_date: d
     people = set(
         User.objects.filter(org_unit.subtree_q("org_unit__path"), is_active=True).values_list("pk", flat=True)
     )
-    new = _create_enrollments(course, people, source=Enrollment.Source.ASSIGNMENT, assignment=assignment)
+    enrolled = _create_enrollments(course, people, source=Enrollment.Source.ASSIGNMENT, assignment=assignment)
+    notify(enrolled, Notification.Kind.ASSIGNMENT, url=course_url(course), course=course.title, due_date=due_date)
+    new = len(enrolled)
     Enrollment.objects.filter(course=course, user_id__in=people, status=Enrollment.Status.ENROLLED).filter(
         Q(assignment__isnull=True) | Q(assignment=assignment)
     ).update(assignment=assignment, mandatory=True, due_date=due_date)
@@ -265,7 +269,75 @@ def assign_course(*, actor: User, course: Course, org_unit: OrgUnit, due_date: d
     return new
 
 
-def _create_enrollments(course: Course, user_ids: set[int], *, source: str, assignment: Assignment | None = None) -> int:
+@transaction.atomic
+def remind_assignment(*, actor: User, assignment: Assignment) -> int:
+    """Remind everyone enrolled through this assignment who has not completed it; returns how many.
+
+    Once a day at most: a second reminder within REMINDER_INTERVAL is a ValidationError.
+    """
+    assignment = Assignment.objects.select_for_update().select_related("course").get(pk=assignment.pk)
+    now = timezone.now()
+    if assignment.reminded_at is not None and now - assignment.reminded_at < REMINDER_INTERVAL:
+        raise ValidationError({"detail": [_("A reminder for this assignment was sent less than 24 hours ago.")]})
+    people = list(assignment.enrollments.filter(status=Enrollment.Status.ENROLLED, user__is_active=True)
+                  .values_list("user_id", flat=True))
+    notify(people, Notification.Kind.REMINDER, url=course_url(assignment.course),
+           course=assignment.course.title, due_date=assignment.due_date)
+    assignment.reminded_at = now
+    assignment.save(update_fields=["reminded_at", "updated_at"])
+    audit.record(actor=actor, action="course.assignment_reminded", target=assignment,
+                 changes={"course": assignment.course.code, "reminded": len(people)})
+    return len(people)
+
+
+def course_url(course: Course) -> str:
+    """The course's page on the site, where a notice about it leads."""
+    return f"/courses/{course.pk}/"
+
+
+def assignment_preview(*, course: Course, org_unit: OrgUnit) -> dict:
+    """What `assign_course` would do now, counted without doing it: two queries, whatever the subtree's size.
+
+    - `people`: the active people of the unit and of the units under it;
+    - `new`: those it would enrol (not enrolled in the course yet);
+    - `enrolled`: those enrolled already, `completed` of whom have finished the course;
+    - `assignment`: the course's assignment to this unit, if it has one: assigning again changes its due date.
+    """
+    figures = (
+        User.objects.filter(org_unit.subtree_q("org_unit__path"), is_active=True)
+        .annotate(this_course=FilteredRelation("enrollments", condition=Q(enrollments__course=course)))
+        .aggregate(people=Count("pk"), enrolled=Count("this_course"),
+                   completed=Count("this_course", filter=Q(this_course__status=Enrollment.Status.COMPLETED)))
+    )
+    assignment = Assignment.objects.filter(course=course, org_unit=org_unit).first()
+    return {**figures, "new": figures["people"] - figures["enrolled"], "assignment": assignment}
+
+
+@transaction.atomic
+def change_due_date(*, actor: User, assignment: Assignment, due_date: date) -> int:
+    """Move an assignment's due date, and that of the enrolments it made which are not completed yet.
+
+    Returns how many enrolments got the new date; completed ones keep theirs, as history.
+    """
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": [_("The due date is in the past.")]})
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    before = locked.due_date
+    locked.due_date = due_date
+    locked.save(update_fields=["due_date", "updated_at"])
+    moved = Enrollment.objects.filter(assignment=locked, status=Enrollment.Status.ENROLLED).update(
+        due_date=due_date, updated_at=timezone.now()
+    )
+    audit.record(actor=actor, action="course.assignment_due_date_changed", target=locked,
+                 changes={"due_date": [before.isoformat(), due_date.isoformat()], "enrolments": moved})
+    assignment.due_date, assignment.updated_at = locked.due_date, locked.updated_at
+    return moved
+
+
+def _create_enrollments(
+    course: Course, user_ids: set[int], *, source: str, assignment: Assignment | None = None
+) -> list[int]:
+    """Enrol those of these people not enrolled yet; returns their ids."""
     existing = set(Enrollment.objects.filter(course=course, user_id__in=user_ids).values_list("user_id", flat=True))
     new_ids = sorted(user_ids - existing)
     Enrollment.objects.bulk_create(
@@ -279,7 +351,7 @@ def _create_enrollments(course: Course, user_ids: set[int], *, source: str, assi
         batch_size=1000,
         ignore_conflicts=True,
     )
-    return len(new_ids)
+    return new_ids
 
 
 @transaction.atomic
@@ -300,8 +372,8 @@ def enroll_by_assignments(user_ids: Iterable[int]) -> int:
     ):
         inside = {pk for pk, path in people.items() if path.startswith(assignment.org_unit.path)}
         if inside:
-            new += _create_enrollments(assignment.course, inside, source=Enrollment.Source.ASSIGNMENT,
-                                       assignment=assignment)
+            new += len(_create_enrollments(assignment.course, inside, source=Enrollment.Source.ASSIGNMENT,
+                                           assignment=assignment))
     return new
 
 

@@ -225,8 +225,8 @@ class QuestionAdmin(AccessibleAdminMixin, ServiceSavesMixin, TaughtQuizMixin, ad
 class QuizAdmin(AccessibleAdminMixin, TaughtQuizMixin, admin.ModelAdmin):
     """Saved as the API's serializer saves a quiz: the model's `clean` holds the rules both apply."""
 
-    list_display = ["title", "course", "bank", "question_count", "time_limit_minutes", "counts_for_completion",
-                    "opens_at", "closes_at"]
+    list_display = ["title", "course", "bank", "question_count", "time_limit_minutes", "layout",
+                    "counts_for_completion", "opens_at", "closes_at"]
     list_select_related = ["course", "bank"]
     search_fields = ["title", "course__code"]
     actions = ["regrade", "compute_statistics"]

@@ -149,6 +149,10 @@ class Quiz(models.Model):
         AFTER_CLOSE = "after_close", _("After the quiz closes")
         NEVER = "never", _("Never")
 
+    class Layout(models.TextChoices):
+        ALL_ON_ONE_PAGE = "all_on_one_page", _("All questions on one page")
+        ONE_PER_PAGE = "one_per_page", _("One question per page")
+
     title = models.CharField(_("title"), max_length=255)
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="quizzes")
     bank = models.ForeignKey(QuestionBank, verbose_name=_("bank"), on_delete=models.PROTECT, related_name="quizzes")
@@ -183,6 +187,7 @@ class Quiz(models.Model):
     )
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    layout = models.CharField(_("layout"), max_length=20, choices=Layout.choices, default=Layout.ALL_ON_ONE_PAGE)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

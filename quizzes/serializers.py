@@ -81,7 +81,7 @@ class QuizSerializer(serializers.ModelSerializer):
         model = Quiz
         fields = ["id", "title", "course", "bank", "category", "question_count", "time_limit_minutes",
                   "max_attempts", "grading_method", "pass_percent", "shuffle_questions", "shuffle_choices", "review",
-                  "counts_for_completion", "opens_at", "closes_at", "created_at", "updated_at"]
+                  "counts_for_completion", "opens_at", "closes_at", "layout", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
     def validate(self, attrs):

@@ -62,17 +62,40 @@ class DownloadForm(forms.Form):
                                             widget=forms.DateInput(attrs={"type": "date"}))
 
 
+LAST_RESULTS = {"": _("Not run yet"), "sent": _("Sent"), "empty": _("Sent, with no rows"), "failed": _("Failed")}
+
+
+class LastResultFilter(admin.SimpleListFilter):
+    """The last run's result in words: the stored values are codes, and "not run yet" is an empty one."""
+
+    title = _("last result")
+    parameter_name = "last_status"
+
+    def lookups(self, request, model_admin):
+        return [(value or "none", label) for value, label in LAST_RESULTS.items()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(last_status="" if value == "none" else value)
+
+
 @admin.register(ReportSchedule)
 class ReportScheduleAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     """Each person's own scheduled reports: pause, resume or delete them. They are made with the API or /hr/reports/."""
 
-    list_display = ["kind", "format", "every", "active", "next_run_at", "last_run_at", "last_status", "owner"]
-    list_filter = ["kind", "every", "active", "last_status"]
+    list_display = ["kind", "format", "every", "active", "next_run_at", "last_run_at", "last_result", "owner"]
+    list_filter = ["kind", "every", "active", LastResultFilter]
     list_editable = ["active"]
     fields = ["owner", "kind", "format", "filters", "every", "language", "active", "next_run_at", "last_run_at",
-              "last_status", "last_error"]
+              "last_result", "last_error"]
     readonly_fields = ["owner", "kind", "format", "filters", "every", "language", "next_run_at", "last_run_at",
-                       "last_status", "last_error"]
+                       "last_result", "last_error"]
+
+    @admin.display(description=_("last result"), ordering="last_status")
+    def last_result(self, schedule) -> str:
+        return LAST_RESULTS.get(schedule.last_status, schedule.last_status)
 
     def get_queryset(self, request):
         schedules = super().get_queryset(request).select_related("owner")

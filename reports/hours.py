@@ -34,22 +34,29 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
             timezone.make_aware(datetime.combine(datetime(year + 1, 1, 1), time.min), zone))
 
 
-def hours_by_person(people, year: int) -> dict[int, dict[str, Decimal]]:
-    """{person id: {topic: hours}} for the people of the queryset `people`: three grouped queries."""
+def credits(people, year: int, *, by_topic: bool = True) -> tuple:
+    """The three sources of hours for the people of the queryset `people` in `year`: querysets of
+    (person id, topic, hours), or of (person id, hours) without `by_topic`, each grouped in the database."""
     start, end = year_bounds(year)
     ids = people.values("pk")
-    sources = (
+    topic = ["course__topic"] if by_topic else []
+    return (
         Enrollment.objects.filter(status=Enrollment.Status.COMPLETED, completed_at__gte=start, completed_at__lt=end,
                                   user__in=ids)
-        .values_list("user_id", "course__topic").annotate(hours=Sum("credited_hours")),
+        .values_list("user_id", *topic).annotate(hours=Sum("credited_hours")).order_by(),
         CompletedCycle.objects.filter(completed_at__gte=start, completed_at__lt=end, enrollment__user__in=ids)
-        .values_list("enrollment__user_id", "enrollment__course__topic").annotate(hours=Sum("credited_hours")),
+        .values_list("enrollment__user_id", *(f"enrollment__{name}" for name in topic))
+        .annotate(hours=Sum("credited_hours")).order_by(),
         RosterEntry.objects.filter(attended=True, event__hours__gt=0, event__ends_on__year=year, user__in=ids)
-        .values_list("user_id", "event__topic").annotate(hours=Sum("event__hours")),
+        .values_list("user_id", *(["event__topic"] if by_topic else [])).annotate(hours=Sum("event__hours")).order_by(),
     )
+
+
+def hours_by_person(people, year: int) -> dict[int, dict[str, Decimal]]:
+    """{person id: {topic: hours}} for the people of the queryset `people`: three grouped queries."""
     hours: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for source in sources:
-        for person_id, topic, amount in source.order_by():
+    for source in credits(people, year):
+        for person_id, topic, amount in source:
             hours[person_id][topic] += amount or ZERO
     return hours
 

@@ -11,6 +11,7 @@ simply (the quiz grade by each quiz's grading method): under one query per
 thousand rows whatever the size.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import islice
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -387,11 +388,9 @@ def summary_figures(filters: Filters) -> list[UnitFigures]:
     for unit_id, enrolled, completed, overdue in counts:
         if unit_id in figures:
             figures[unit_id].enrolled, figures[unit_id].completed, figures[unit_id].overdue = enrolled, completed, overdue
-    earned = hours_.hours_by_person(people, filters.year)
-    requirements = hours_.Requirements(filters.year)
-    for person_id, unit_id, position in people.values_list("pk", "org_unit_id", "position").iterator(chunk_size=CHUNK):
-        if unit_id in figures and sum(earned.get(person_id, {}).values(), hours_.ZERO) < requirements.of(position):
-            figures[unit_id].below_hours += 1
+    for unit_id, below in below_hours_by_unit(people, filters.year).items():
+        if unit_id in figures:
+            figures[unit_id].below_hours = below
     # Deepest first, so that each unit's total is complete before it is added to its parent's.
     rolled = {pk: UnitFigures(item.unit) for pk, item in figures.items()}
     for item in figures.values():
@@ -400,6 +399,46 @@ def summary_figures(filters: Filters) -> list[UnitFigures]:
         if unit.parent_id in rolled:
             rolled[unit.parent_id].add(rolled[unit.pk])
     return [rolled[unit.pk] for unit in units]
+
+
+def earned_hours_sql(people, year: int) -> tuple[str, list]:
+    """SQL of two common table expressions ending in `earned(user_id, hours)`: the hours each of `people` earned in
+    `year`, every source of `reports.hours` summed, to be joined to the people, so that the database, not Python,
+    goes through a province's officials."""
+    parts = [source.query.sql_with_params() for source in hours_.credits(people, year, by_topic=False)]
+    union = " UNION ALL ".join(sql for sql, _params in parts)
+    return (f"credit(user_id, hours) AS ({union}), "
+            "earned(user_id, hours) AS (SELECT user_id, SUM(hours) FROM credit GROUP BY user_id)",
+            [param for _sql, params in parts for param in params])
+
+
+def below_hours_by_unit(people, year: int) -> Counter:
+    """{org unit id: how many of `people` there earned fewer hours in `year` than their position asks}.
+
+    The database groups the people by unit, position and hours earned (a few hundred
+    rows for a province); the requirement of each position is `reports.hours.Requirements`'s.
+    """
+    person, person_params = people.order_by().values_list("pk", "org_unit_id", "position").query.sql_with_params()
+    earned, earned_params = earned_hours_sql(people, year)
+    requirements = hours_.Requirements(year)
+    below = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH person(id, org_unit_id, position) AS ({person}), {earned} "
+            "SELECT person.org_unit_id, person.position, earned.hours, COUNT(*) FROM person "
+            "LEFT JOIN earned ON earned.user_id = person.id "
+            "GROUP BY person.org_unit_id, person.position, earned.hours",
+            [*person_params, *earned_params],
+        )
+        for unit_id, position, earned_hours, count in cursor.fetchall():
+            if database_hours(earned_hours) < requirements.of(position):
+                below[unit_id] += count
+    return below
+
+
+def database_hours(value) -> Decimal:
+    """Hours summed by raw SQL (a float on SQLite, NULL for none), in the tenths of an hour they are stored in."""
+    return hours_.ZERO if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
 
 
 def summary(filters: Filters) -> Report:

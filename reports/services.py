@@ -184,6 +184,20 @@ def create_schedule(*, actor: User, kind: str, format: str, raw_filters, every: 
     return schedule
 
 
+def set_schedule_active(*, actor: User, schedule: ReportSchedule, active: bool) -> ReportSchedule:
+    """Pause a schedule (it sends nothing) or resume it."""
+    schedule.active = active
+    schedule.save(update_fields=["active"])
+    audit.record(actor=actor, action="report.schedule_changed", target=schedule, changes={"active": active})
+    return schedule
+
+
+def delete_schedule(*, actor: User, schedule: ReportSchedule) -> None:
+    audit.record(actor=actor, action="report.schedule_deleted", target=schedule,
+                 changes={"kind": schedule.kind, "every": schedule.every})
+    schedule.delete()
+
+
 def send_due_schedules(now=None) -> int:
     """Run every active schedule whose time has come, each once, whatever number of workers run this."""
     now = now or timezone.now()
@@ -235,7 +249,7 @@ def run_schedule(schedule: ReportSchedule, now=None) -> str:
             "schedule": schedule, "owner": owner, "job": job, "rows": rows, "outcome": outcome,
             "report": schedule.get_kind_display(), "site_url": settings.SITE_URL,
             "download_url": settings.SITE_URL + reverse("api-job-download", args=[job.pk]) if outcome == "sent" else "",
-            "schedules_url": settings.SITE_URL + reverse("admin:reports_reportschedule_changelist"),
+            "schedules_url": settings.SITE_URL + reverse("hr-reports") + "#schedules",
         }
         subject = render_to_string("reports/email/scheduled_subject.txt", context).strip()
         body = render_to_string("reports/email/scheduled.txt", context)

@@ -275,8 +275,8 @@ class SessionViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.
         with it is refused (409) outside the session's check-in time.
         """
         code = self._current_code(self.get_object())
-        return Response({"code": code.code, "url": services.check_in_url(code.code), "rotates_at": code.rotates_at,
-                         "expires_at": code.expires_at})
+        return Response({"code": code.code, "short_code": code.short_code, "url": services.check_in_url(code.code),
+                         "rotates_at": code.rotates_at, "expires_at": code.expires_at})
 
     @extend_schema(responses={(200, "image/svg+xml"): OpenApiTypes.STR})
     @action(detail=True, methods=["get"], url_path="check-in-qr")
@@ -324,12 +324,14 @@ def closed_response(error: services.CheckInClosed) -> Response:
 class CheckInView(APIView):
     @extend_schema(request=CheckInSerializer,
                    responses={200: AttendanceRecordSerializer, 201: AttendanceRecordSerializer,
-                              409: OpenApiTypes.OBJECT})
+                              409: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT})
     def post(self, request):
         """Check in with the code on the session screen: 201 the first time, 200 with the same record after.
 
         The record already there is returned unchanged, also when an instructor
         made it (`method` is `manual`); 409 outside the session's check-in time.
+        Wrong short codes are limited per person: past the limit, short codes
+        are refused with 429 and `Retry-After` for a few minutes (full codes are not).
         """
         data = CheckInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -349,4 +351,8 @@ class CheckInView(APIView):
             ) from None
         except services.CheckInClosed as error:
             return closed_response(error)
+        except services.TooManyTypedCodes as error:
+            refusal = exceptions.Throttled(detail=str(error))
+            refusal.wait = error.wait  # DRF's handler sends it as Retry-After
+            raise refusal from None
         return record_response(record, created)

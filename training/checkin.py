@@ -7,6 +7,13 @@ current window; a new one appears at every rotation. A code is accepted from
 the start of its window for `ACCEPT_SECONDS`, so a photo of it shared later is
 worthless.
 
+Beside each code the screen shows a short code of `SHORT_DIGITS` digits, for
+people who type rather than scan. It is an HMAC of the same session and window
+with another salt, so it rotates and expires with the full code; it does not
+name its session, so it is looked for among the sessions a person may check in
+to now (`read_short_code`). A million values are few: the services limit the
+wrong tries of each person, and the full code, 96 bits, needs no such limit.
+
 This module says only whether a code is genuine and fresh; whether the session
 takes check-ins at that moment is the services' rule.
 
@@ -16,6 +23,7 @@ check-ins and attendance records, so tests move it with
 """
 
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +32,10 @@ from django.utils.crypto import salted_hmac
 ACCEPT_SECONDS = 60
 SALT = "training.checkin"
 MAC_LENGTH = 24  # hex digits: 96 bits
+SHORT_SALT = "training.checkin.short"
+SHORT_DIGITS = 6
+# How long after its window a typed short code is still told apart as expired rather than wrong.
+SHORT_EXPIRED_SECONDS = 5 * 60
 
 
 class InvalidCode(Exception):
@@ -37,6 +49,7 @@ class ExpiredCode(Exception):
 @dataclass(frozen=True)
 class CheckInCode:
     code: str
+    short_code: str  # SHORT_DIGITS digits, for typing
     session_id: int
     shown_from: datetime  # the start of its window
     rotates_at: datetime  # when the screen should show the next code
@@ -67,10 +80,57 @@ def read_code(code: str, *, at: datetime, secret: str, rotate_seconds: int) -> C
     return _code(session_id, window, secret=secret, rotate_seconds=rotate_seconds)
 
 
+def is_short_code(text: str) -> bool:
+    """Whether the text is typed as a short code: its digits, spaces anywhere ignored."""
+    digits = "".join(text.split()) if isinstance(text, str) else ""
+    return len(digits) == SHORT_DIGITS and digits.isascii() and digits.isdigit()
+
+
+def read_short_code(code: str, session_ids: Iterable[int], *, at: datetime, secret: str,
+                    rotate_seconds: int) -> CheckInCode:
+    """The code of the one session among `session_ids` whose screen showed the short `code` lately.
+
+    Every window accepted at `at` is tried for every session, each comparison
+    in constant time. `ExpiredCode` when it matches only older windows (of the
+    last `SHORT_EXPIRED_SECONDS`); `InvalidCode` when it matches nothing, or
+    two sessions at once: the person types the next code rather than check in
+    to a session they did not mean.
+    """
+    if not is_short_code(code):
+        raise InvalidCode
+    fresh: dict[int, int] = {}  # session id: its newest matching window still accepted
+    expired = False
+    for session_id, window in _short_matches("".join(code.split()), list(session_ids), at=at, secret=secret,
+                                             rotate_seconds=rotate_seconds):
+        if at.timestamp() <= window * rotate_seconds + ACCEPT_SECONDS:
+            fresh.setdefault(session_id, window)
+        else:
+            expired = True
+    if len(fresh) == 1:
+        [(session_id, window)] = fresh.items()
+        return _code(session_id, window, secret=secret, rotate_seconds=rotate_seconds)
+    if expired and not fresh:
+        raise ExpiredCode
+    raise InvalidCode
+
+
+def _short_matches(typed: str, session_ids: list[int], *, at: datetime, secret: str, rotate_seconds: int):
+    """(session id, window) of each short code of the last windows that is the typed one, newest first."""
+    current = int(at.timestamp()) // rotate_seconds
+    oldest = (int(at.timestamp()) - ACCEPT_SECONDS - SHORT_EXPIRED_SECONDS) // rotate_seconds
+    for window in range(current, oldest - 1, -1):
+        for session_id in session_ids:
+            # Every comparison is made, in constant time: the answer's timing tells nothing of the codes.
+            if hmac.compare_digest(_short_text(session_id, window, secret=secret, rotate_seconds=rotate_seconds),
+                                   typed):
+                yield session_id, window
+
+
 def _code(session_id: int, window: int, *, secret: str, rotate_seconds: int) -> CheckInCode:
     shown_from = datetime.fromtimestamp(window * rotate_seconds, UTC)
     return CheckInCode(
         code=_text(session_id, window, secret=secret, rotate_seconds=rotate_seconds),
+        short_code=_short_text(session_id, window, secret=secret, rotate_seconds=rotate_seconds),
         session_id=session_id,
         shown_from=shown_from,
         rotates_at=shown_from + timedelta(seconds=rotate_seconds),
@@ -83,6 +143,13 @@ def _text(session_id: int, window: int, *, secret: str, rotate_seconds: int) -> 
     message = f"{session_id}.{window}.{rotate_seconds}"
     mac = salted_hmac(SALT, message, secret=secret, algorithm="sha256").hexdigest()[:MAC_LENGTH]
     return f"{session_id}.{window}.{mac}"
+
+
+def _short_text(session_id: int, window: int, *, secret: str, rotate_seconds: int) -> str:
+    message = f"{session_id}.{window}.{rotate_seconds}"
+    digest = salted_hmac(SHORT_SALT, message, secret=secret, algorithm="sha256").digest()
+    # 64 bits reduced to a million values: no digit is noticeably likelier than another.
+    return str(int.from_bytes(digest[:8], "big") % 10**SHORT_DIGITS).zfill(SHORT_DIGITS)
 
 
 def _parts(code: str) -> tuple[int, int]:

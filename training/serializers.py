@@ -193,13 +193,18 @@ class AttendanceResultSerializer(serializers.Serializer):
 
 class CheckInCodeSerializer(serializers.Serializer):
     code = serializers.CharField()
+    short_code = serializers.CharField(help_text=_("The same code as 6 digits, for typing; it rotates with `code`."))
     url = serializers.CharField(help_text=_("The address the QR code holds."))
     rotates_at = serializers.DateTimeField(help_text=_("When the screen should show the next code."))
     expires_at = serializers.DateTimeField(help_text=_("The last moment the code is accepted."))
 
 
 class CheckInSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=200, trim_whitespace=True)
+    code = serializers.CharField(
+        max_length=200, trim_whitespace=True,
+        help_text=_("The code on the session screen: the full code the QR code holds, or the 6 digits shown under "
+                    "it (spaces ignored)."),
+    )
 
 
 class KioskSerializer(serializers.Serializer):

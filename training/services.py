@@ -10,15 +10,18 @@ Those people are passed on to the linked courses in the same transaction, a
 few statements per chunk of people whatever the size of the roster, so their
 courses are completed by the request itself.
 
-People check themselves in (QR code or kiosk) only while check-in is open, from
-`CHECKIN_OPENS_BEFORE_MINUTES` before a session starts until it ends, and never
-over a record already there: what an instructor recorded stands.
+People check themselves in (QR code, typed code or kiosk) only while check-in
+is open, from `CHECKIN_OPENS_BEFORE_MINUTES` before a session starts until it
+ends, and never over a record already there: what an instructor recorded stands.
+Wrong typed short codes are limited per person (`TYPED_CODE_TRIES`).
 """
 
+import math
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
@@ -32,6 +35,7 @@ from accounts import audit
 from accounts.models import OrgUnit, User
 from accounts.scope import scope_paths
 from certificates import services as certificate_services
+from config.throttling import count_in_window
 from courses import services as course_services
 from courses.models import Course
 from training import checkin
@@ -45,6 +49,11 @@ Status = AttendanceRecord.Status
 Method = AttendanceRecord.Method
 # Rows per `__in` lookup and per UPDATE, below SQLite's 999 parameters.
 CHUNK = 900
+# A million short codes are few: each person may type `TYPED_CODE_TRIES` wrong ones per window.
+TYPED_CODE_TRIES = 5
+TYPED_CODE_WINDOW_SECONDS = 5 * 60
+# A short code typed this long before check-in opens or after it closes is told so, not refused as wrong.
+TYPED_CODE_NEAR = timedelta(hours=1)
 
 
 # Classes and conferences ---------------------------------------------------
@@ -317,20 +326,83 @@ class CheckInClosed(Exception):
     """Check-in to the session has not opened yet or has closed; the message says which, and when."""
 
 
+class TooManyTypedCodes(Exception):
+    """The person typed too many wrong short codes lately; `wait` is the seconds until they may type again."""
+
+    def __init__(self, wait: int):
+        self.wait = wait
+        minutes = max(1, math.ceil(wait / 60))
+        super().__init__(ngettext(
+            "Too many wrong check-in codes. Try again in %(minutes)d minute, or scan the QR code on the screen.",
+            "Too many wrong check-in codes. Try again in %(minutes)d minutes, or scan the QR code on the screen.",
+            minutes,
+        ) % {"minutes": minutes})
+
+
 @transaction.atomic
 def check_in(*, user: User, code: str) -> tuple[AttendanceRecord, bool]:
-    """A learner scanned the session's code: present, or late after the grace period.
+    """A learner scanned the session's code, or typed it: present, or late after the grace period.
 
-    Returns the record and whether it is new. Raises `checkin.InvalidCode`,
-    `checkin.ExpiredCode`, `Session.DoesNotExist`, `NotOnRoster` or `CheckInClosed`.
+    `code` is the full code the QR code holds, or the short code of digits
+    shown under it (spaces ignored), which is looked for among the sessions
+    whose check-in is about to open, open or just closed. Returns the record
+    and whether it is new. Raises `checkin.InvalidCode`, `checkin.ExpiredCode`,
+    `Session.DoesNotExist`, `NotOnRoster`, `CheckInClosed` or `TooManyTypedCodes`.
     """
     at = checkin.now()
+    if checkin.is_short_code(code):
+        session = _typed_session(user, code, at=at)
+    else:
+        session = _scanned_session(user, code, at=at)
+    return _check_in(session, user, at=at, method=Method.SELF, actor=user)
+
+
+def _scanned_session(user: User, code: str, *, at: datetime) -> Session:
     scanned = checkin.read_code(code, at=at, secret=settings.SECRET_KEY,
                                 rotate_seconds=settings.CHECKIN_ROTATE_SECONDS)
     session = Session.objects.select_related("event").get(pk=scanned.session_id)
     if not RosterEntry.objects.filter(event_id=session.event_id, user=user).exists():
         raise NotOnRoster
-    return _check_in(session, user, at=at, method=Method.SELF, actor=user)
+    return session
+
+
+def _typed_session(user: User, code: str, *, at: datetime) -> Session:
+    """The session whose short code the person typed; every wrong try counts against them."""
+    failures_key, window_ends = _typed_code_failures(user, at)
+    if (cache.get(failures_key) or 0) >= TYPED_CODE_TRIES:
+        raise TooManyTypedCodes(max(1, math.ceil(window_ends - at.timestamp())))
+    try:
+        return _session_of_short_code(user, code, at=at)
+    except (checkin.InvalidCode, checkin.ExpiredCode, NotOnRoster):
+        count_in_window(cache, failures_key, TYPED_CODE_WINDOW_SECONDS)
+        raise
+
+
+def _typed_code_failures(user: User, at: datetime) -> tuple[str, int]:
+    """The cache key counting the person's wrong short codes in the window of `at`, and when that window ends."""
+    window_ends = (int(at.timestamp()) // TYPED_CODE_WINDOW_SECONDS + 1) * TYPED_CODE_WINDOW_SECONDS
+    return f"checkin-typed-failures:{user.pk}:{window_ends}", window_ends
+
+
+def _session_of_short_code(user: User, code: str, *, at: datetime) -> Session:
+    """Among the sessions near their check-in time, the person's own first; another's is `NotOnRoster`."""
+    opens_before = timedelta(minutes=settings.CHECKIN_OPENS_BEFORE_MINUTES)
+    sessions = list(
+        Session.objects.select_related("event")
+        .filter(starts_at__lte=at + opens_before + TYPED_CODE_NEAR, ends_at__gte=at - TYPED_CODE_NEAR)
+        .annotate(rostered=Exists(RosterEntry.objects.filter(event_id=OuterRef("event_id"), user=user)))
+    )
+    own = {session.pk: session for session in sessions if session.rostered}
+    try:
+        return own[_read_short_code(code, own, at=at).session_id]
+    except checkin.InvalidCode:
+        _read_short_code(code, [session.pk for session in sessions if not session.rostered], at=at)
+        raise NotOnRoster from None
+
+
+def _read_short_code(code: str, session_ids: Iterable[int], *, at: datetime) -> checkin.CheckInCode:
+    return checkin.read_short_code(code, session_ids, at=at, secret=settings.SECRET_KEY,
+                                   rotate_seconds=settings.CHECKIN_ROTATE_SECONDS)
 
 
 @transaction.atomic

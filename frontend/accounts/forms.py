@@ -1,12 +1,14 @@
-"""The account pages' forms: signing in and asking for a password reset link."""
+"""The account pages' forms: signing in, asking for a password reset link, my profile."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import client_ip
 from accounts.forms import PasswordResetForm
+from accounts.models import Notification, User
 from accounts.signin import SignInThrottled, retry_after
 
 
@@ -48,3 +50,34 @@ class PasswordResetRequestForm(PasswordResetForm):
     email = forms.EmailField(
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class ProfileForm(forms.Form):
+    """What a person changes about themselves: their e-mail address, their language, which notices they e-mail."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("A new address works once you confirm it through the link sent to it."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, widget=forms.RadioSelect)
+    email_kinds = forms.MultipleChoiceField(
+        label=_("Which notices come by e-mail"), choices=Notification.Kind.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every notice is listed on the Notifications page; the ones ticked come by e-mail too."),
+    )
+
+    @classmethod
+    def for_person(cls, person: User, data=None) -> "ProfileForm":
+        initial = {"email": person.email, "language": person.language,
+                   "email_kinds": [kind for kind in Notification.Kind.values if person.wants_email(kind)]}
+        return cls(data, initial=initial)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def changes(self) -> dict:
+        """The fields for `accounts.services.update_user`."""
+        wanted = self.cleaned_data["email_kinds"]
+        return {"email": self.cleaned_data["email"], "language": self.cleaned_data["language"],
+                "email_muted": [kind for kind in Notification.Kind.values if kind not in wanted]}

@@ -12,6 +12,9 @@ TEMPLATES = "frontend/accounts/"
 urlpatterns = [
     path("accounts/profile/", profile.profile, name="profile"),
     path("notifications/", profile.notification_list, name="notifications"),
+    path("notifications/read-all", profile.read_all_notifications, name="notifications-read-all"),
+    path("notifications/<id:pk>/open", profile.open_notification, name="notification-open"),
+    path("notifications/<id:pk>/read", profile.read_notification, name="notification-read"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

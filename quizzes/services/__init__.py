@@ -31,12 +31,12 @@ from quizzes.services.grading import (
     score_waiting,
 )
 from quizzes.services.item_statistics import compute_statistics, quiz_statistics, run_statistics_job
-from quizzes.services.review import request_regrade, review_allowed, run_regrade
+from quizzes.services.review import marks_allowed, request_regrade, review_allowed, run_regrade
 
 __all__ = [
     "EXPORT_FORMATS", "QuizError", "add_questions", "check_parsed", "close_expired_attempts", "compute_statistics",
-    "create_bank", "delete_questions", "export_questions", "grade_response", "import_questions", "question_pool",
-    "quiz_grade", "quiz_statistics", "replace_question", "request_regrade", "requeue_unscored", "review_allowed",
-    "run_regrade", "run_statistics_job", "save_answers", "score_attempt", "score_submitted", "score_waiting",
-    "start_attempt", "submit_attempt",
+    "create_bank", "delete_questions", "export_questions", "grade_response", "import_questions", "marks_allowed",
+    "question_pool", "quiz_grade", "quiz_statistics", "replace_question", "request_regrade", "requeue_unscored",
+    "review_allowed", "run_regrade", "run_statistics_job", "save_answers", "score_attempt", "score_submitted",
+    "score_waiting", "start_attempt", "submit_attempt",
 ]

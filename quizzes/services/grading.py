@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.models import User
+from accounts.models import Notification, User
+from accounts.notifications import notify
 from accounts.queue import task
 from courses import services as course_services
 from courses.models import Enrollment
@@ -288,6 +289,7 @@ def grade_response(*, actor: User, response: Response, points: Decimal, comment:
     attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=response.attempt_id)
     if attempt.status in (Attempt.Status.IN_PROGRESS, Attempt.Status.SUBMITTED):
         raise QuizError(_("The attempt is not scored yet."), status=409)
+    was_waiting = attempt.status == Attempt.Status.NEEDS_GRADING
     response = Response.objects.get(pk=response.pk)
     if not takes_grade_by_hand(attempt, response):
         raise QuizError({"points": [_("Only essays are graded by hand; the other answers are scored by their key.")]})
@@ -300,6 +302,9 @@ def grade_response(*, actor: User, response: Response, points: Decimal, comment:
     audit.record(actor=actor, action="quiz.response_graded", target=attempt,
                  changes={"response": response.pk, "points": str(points)})
     store_total(attempt, list(attempt.responses.all()))
+    if was_waiting and attempt.status == Attempt.Status.SCORED:  # the last essay graded: the result is ready
+        notify([attempt.user_id], Notification.Kind.GRADE, url=f"/attempts/{attempt.pk}/result/",
+               quiz=attempt.quiz.title)
     return attempt
 
 

@@ -14,6 +14,7 @@ from quizzes.models import Quiz
 QUIZ_FIELDS = (
     "title", "bank", "category", "question_count", "time_limit_minutes", "max_attempts", "grading_method",
     "pass_percent", "shuffle_questions", "shuffle_choices", "review", "counts_for_completion", "opens_at", "closes_at",
+    "layout",
 )
 
 

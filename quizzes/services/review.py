@@ -86,11 +86,22 @@ def regrade_attempt(attempt: Attempt, current: dict[int, dict]) -> None:
 
 def review_allowed(attempt: Attempt, now=None) -> bool:
     """Whether the learner may see per-question points, feedback and right answers now."""
-    if attempt.status != Attempt.Status.SCORED:
-        return False
-    policy = attempt.quiz.review
-    if policy == Quiz.Review.AFTER_SUBMIT:
+    return attempt.status == Attempt.Status.SCORED and _policy_allows(attempt.quiz, now)
+
+
+def marks_allowed(attempt: Attempt, now=None) -> bool:
+    """Whether the learner may see the points of the questions scored so far, while essays wait for a grade.
+
+    The same review policy as `review_allowed`, applied from the moment the
+    automatic questions are scored; feedback and right answers still wait for the whole result.
+    """
+    waiting_or_scored = (Attempt.Status.NEEDS_GRADING, Attempt.Status.SCORED)
+    return attempt.status in waiting_or_scored and _policy_allows(attempt.quiz, now)
+
+
+def _policy_allows(quiz: Quiz, now=None) -> bool:
+    if quiz.review == Quiz.Review.AFTER_SUBMIT:
         return True
-    if policy == Quiz.Review.AFTER_CLOSE:
-        return attempt.quiz.is_closed(now)
+    if quiz.review == Quiz.Review.AFTER_CLOSE:
+        return quiz.is_closed(now)
     return False

@@ -21,7 +21,8 @@ from tests.conftest import client_for, unit
 from tests.factories import UserFactory
 
 # The models each app's admin tests cover; every registered model admin must be in one of them.
-COVERED = {"accounts.OrgUnit", "accounts.User", "accounts.AuditEntry", "auth.Group", "authtoken.TokenProxy"}
+COVERED = {"accounts.OrgUnit", "accounts.User", "accounts.AuditEntry", "accounts.Notification", "auth.Group",
+           "authtoken.TokenProxy"}
 ADMIN_TESTS = ["tests.accounts.test_admin_scope", "tests.courses.test_admin_scope",
                "tests.quizzes.test_admin_scope", "tests.training.test_admin_scope", "tests.certificates.test_admin",
                "tests.reports.test_admin"]
@@ -270,7 +271,8 @@ def test_units_are_not_deleted_in_the_admin(admin_user, province):
 # Administrators only ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/admin/accounts/auditentry/", "/admin/auth/group/", "/admin/authtoken/tokenproxy/"])
+@pytest.mark.parametrize("path", ["/admin/accounts/auditentry/", "/admin/accounts/notification/", "/admin/auth/group/",
+                                  "/admin/authtoken/tokenproxy/"])
 def test_the_audit_log_groups_and_tokens_are_for_administrators_only(path, hr_babe, instructor, admin_user):
     assert signed_in(admin_user).get(path).status_code == 200
     for person in (hr_babe, instructor):

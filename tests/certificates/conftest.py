@@ -1,5 +1,6 @@
 import pytest
 
+from accounts import notifications
 from certificates import services
 
 
@@ -12,3 +13,4 @@ def _issue_at_once(request, monkeypatch):
             "transaction"):
         return
     monkeypatch.setattr(services, "after_commit", lambda callback: callback())
+    monkeypatch.setattr(notifications, "after_commit", lambda callback: callback())  # the holders' e-mails

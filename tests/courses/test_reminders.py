@@ -8,17 +8,20 @@ from tests.conftest import unit
 from tests.factories import UserFactory
 
 
-def test_reminders_go_out_before_the_due_date_and_on_it_once_each(course, hr_babe, learner, mailoutbox, settings):
+def test_reminders_go_out_before_the_due_date_and_on_it_once_each(course, hr_babe, learner, mailoutbox, settings,
+                                                                   django_capture_on_commit_callbacks):
     settings.DUE_REMINDER_DAYS = [3, 0]
     today = timezone.localdate()
     services.assign_course(actor=hr_babe, course=course, org_unit=unit("BABE"), due_date=today + timedelta(days=3))
-    assert send_due_reminders() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mails go once the notices are committed
+        assert send_due_reminders() == 1
     assert mailoutbox[0].to == [learner.email]
     assert course.title in mailoutbox[0].subject
     assert send_due_reminders() == 0
 
     course.enrollments.update(due_date=today)
-    assert send_due_reminders() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reminders() == 1
     assert len(mailoutbox) == 2
 
 

@@ -235,12 +235,17 @@ def test_an_attempt_handed_in_opens_as_its_result(quiz, enrolled):
 # The result ---------------------------------------------------------------------------------
 
 
-def test_while_scoring_the_result_page_says_so_and_refreshes_itself(quiz, enrolled):
+def test_while_scoring_the_result_page_says_so_and_follows_the_attempt(quiz, enrolled):
+    """It asks the attempts API until the worker has scored (a script, not a timed <meta refresh>: WCAG 2.2.1)."""
     attempt = started(quiz, enrolled)
     services.submit_attempt(attempt=attempt)  # no worker ran: still "submitted"
     page = browser_for(enrolled).get(f"/attempts/{attempt.pk}/result/").content.decode()
     assert "Đang chấm điểm…" in page
-    assert '<meta http-equiv="refresh" content="2">' in page
+    assert f'data-scoring-url="/api/v1/attempts/{attempt.pk}/"' in page and "frontend/result-poll" in page
+    assert 'http-equiv="refresh"' not in page
+    services.score_attempt(attempt.pk)
+    scored = browser_for(enrolled).get(f"/attempts/{attempt.pk}/result/").content.decode()
+    assert "data-scoring-url" not in scored and "result-poll" not in scored
 
 
 def test_the_result_shows_the_review_when_the_policy_allows(quiz, enrolled):

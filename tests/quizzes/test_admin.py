@@ -170,7 +170,8 @@ def test_admin_forms_offer_and_accept_only_what_the_instructor_teaches(instructo
 
 def quiz_form(course, bank, /, **changes) -> dict:
     return {"title": "Kiểm tra giữa khoá", "course": course.pk, "bank": bank.pk, "category": "",
-            "grading_method": "highest", "pass_percent": "50", "review": "after_submit", **changes}
+            "grading_method": "highest", "pass_percent": "50", "review": "after_submit", "layout": "all_on_one_page",
+            **changes}
 
 
 def test_html_of_a_question_changed_in_the_admin_is_cleaned_as_in_the_api(instructor, bank):

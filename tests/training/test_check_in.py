@@ -5,8 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from rest_framework.test import APIClient
 
+from django.utils.dateparse import parse_datetime
+
 from accounts.models import AuditEntry
-from training import services
+from training import checkin, services
 from training.models import AttendanceRecord
 from tests.conftest import client_for, unit
 from tests.factories import UserFactory
@@ -47,7 +49,7 @@ def test_a_rostered_learner_checks_in_with_the_code_on_the_screen(instructor, se
 def test_the_code_tells_the_screen_when_to_change_and_until_when_it_is_accepted(instructor, session, clock):
     body = client_for(instructor).get(f"/api/v1/sessions/{session.pk}/check-in-code/").json()
     assert body["url"].endswith(f"/check-in/?code={body['code']}")
-    assert set(body) == {"code", "url", "rotates_at", "expires_at"}
+    assert set(body) == {"code", "short_code", "url", "rotates_at", "expires_at"}
 
 
 def test_checking_in_again_returns_the_same_record_and_changes_nothing(instructor, session, rostered, clock):
@@ -144,6 +146,123 @@ def test_only_its_instructors_see_the_code(instructor, other_instructor, session
         assert client_for(hr_babe).get(url).status_code == 403
         assert client_for(other_instructor).get(url).status_code == 404
         assert client_for(outsider).get(url).status_code == 404
+
+
+# Typing the short code ---------------------------------------------------------------
+
+
+def short_code_of(instructor, session) -> dict:
+    response = client_for(instructor).get(f"/api/v1/sessions/{session.pk}/check-in-code/")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def wrong_short_codes(right: str, count: int) -> list[str]:
+    return [f"{(int(right) + step) % 10**6:06d}" for step in range(1, count + 1)]
+
+
+def test_the_screen_gets_the_short_code_of_the_moment(instructor, session, clock, settings):
+    body = short_code_of(instructor, session)
+    shown = checkin.current_code(session.pk, at=clock.at, secret=settings.SECRET_KEY,
+                                 rotate_seconds=settings.CHECKIN_ROTATE_SECONDS)
+    assert body["short_code"] == shown.short_code and len(body["short_code"]) == 6
+    clock.advance(settings.CHECKIN_ROTATE_SECONDS)
+    assert short_code_of(instructor, session)["short_code"] != body["short_code"]
+
+
+def test_a_rostered_learner_checks_in_with_the_six_digits_under_the_qr_code(instructor, session, rostered, clock):
+    short = short_code_of(instructor, session)["short_code"]
+    response = check_in(rostered, f" {short[:3]} {short[3:]} ")
+    assert response.status_code == 201, response.content
+    assert (response.json()["session"], response.json()["status"], response.json()["method"]) == (
+        session.pk, "present", "self")
+    assert AttendanceRecord.objects.get(user=rostered).session == session
+
+
+def test_a_short_code_is_accepted_for_sixty_seconds_and_then_expires(instructor, session, conference, clock):
+    people = UserFactory.create_batch(2, org_unit=unit("BABE"))
+    services.add_to_roster(actor=instructor, event=conference, user_ids=[person.pk for person in people])
+    body = short_code_of(instructor, session)
+    clock.at = parse_datetime(body["expires_at"])
+    assert check_in(people[0], body["short_code"]).status_code == 201
+    clock.advance(1)
+    late = check_in(people[1], body["short_code"])
+    assert late.status_code == 400 and "expired" in late.json()["code"][0]
+    assert not AttendanceRecord.objects.filter(user=people[1]).exists()
+
+
+def test_a_short_code_of_a_session_the_caller_is_not_on_the_roster_of_is_forbidden(instructor, rostered, clock):
+    elsewhere = make_event(instructor, title="Lớp khác", sessions=1).sessions.get()
+    response = check_in(rostered, short_code_of(instructor, elsewhere)["short_code"])
+    assert response.status_code == 403
+    assert "roster" in response.json()["detail"]
+    assert not AttendanceRecord.objects.exists()
+
+
+def test_the_short_code_of_a_session_another_day_checks_in_to_nothing(instructor, conference, rostered, clock):
+    tomorrow = conference.sessions.order_by("starts_at").last()
+    response = check_in(rostered, short_code_of(instructor, tomorrow)["short_code"])
+    assert response.status_code == 400 and "not a valid" in response.json()["code"][0]
+    assert not AttendanceRecord.objects.exists()
+
+
+def test_a_short_code_checks_in_to_its_own_session_among_the_callers_sessions(instructor, session, rostered, clock):
+    other = make_event(instructor, title="Hội nghị cùng giờ", sessions=1)
+    services.add_to_roster(actor=instructor, event=other, user_ids=[rostered.pk])
+    response = check_in(rostered, short_code_of(instructor, other.sessions.get())["short_code"])
+    assert response.status_code == 201
+    assert list(AttendanceRecord.objects.values_list("session_id", flat=True)) == [other.sessions.get().pk]
+
+
+def test_a_short_code_typed_before_check_in_opens_says_when_it_opens(instructor, session, rostered, clock, settings):
+    settings.CHECKIN_OPENS_BEFORE_MINUTES = 30
+    clock.at = session.starts_at - timedelta(minutes=45)
+    early = check_in(rostered, short_code_of(instructor, session)["short_code"])
+    assert early.status_code == 409
+    assert early.json() == {"detail": "Check-in to this session opens at 07:30 12/11/2026."}
+
+
+def test_wrong_short_codes_are_limited_per_person(instructor, session, conference, rostered, clock):
+    neighbour = UserFactory(org_unit=unit("BABE"))
+    services.add_to_roster(actor=instructor, event=conference, user_ids=[neighbour.pk])
+    right = short_code_of(instructor, session)["short_code"]
+    for wrong in wrong_short_codes(right, services.TYPED_CODE_TRIES):
+        assert check_in(rostered, wrong).status_code == 400
+    refused = check_in(rostered, right)
+    assert refused.status_code == 429
+    assert "Too many wrong check-in codes" in refused.json()["detail"]
+    assert 0 < int(refused["Retry-After"]) <= services.TYPED_CODE_WINDOW_SECONDS
+    assert not AttendanceRecord.objects.filter(user=rostered).exists()
+    assert check_in(neighbour, right).status_code == 201  # another person is not held back
+    assert check_in(rostered, code_of(instructor, session)).status_code == 201  # scanning still works
+
+
+def test_short_codes_are_taken_again_once_the_window_of_wrong_tries_ends(instructor, session, rostered, clock):
+    for wrong in wrong_short_codes(short_code_of(instructor, session)["short_code"], services.TYPED_CODE_TRIES):
+        check_in(rostered, wrong)
+    assert check_in(rostered, short_code_of(instructor, session)["short_code"]).status_code == 429
+    clock.advance(services.TYPED_CODE_WINDOW_SECONDS)
+    assert check_in(rostered, short_code_of(instructor, session)["short_code"]).status_code == 201
+
+
+def test_refusals_of_other_sessions_short_codes_count_as_wrong_tries(instructor, session, rostered, clock):
+    elsewhere = make_event(instructor, title="Lớp khác", sessions=1).sessions.get()
+    for _try in range(services.TYPED_CODE_TRIES):
+        assert check_in(rostered, short_code_of(instructor, elsewhere)["short_code"]).status_code == 403
+        clock.advance(15)
+    assert check_in(rostered, short_code_of(instructor, session)["short_code"]).status_code == 429
+
+
+@pytest.mark.parametrize("sessions_now", [1, 15])
+def test_a_short_code_check_in_costs_the_same_queries_however_many_sessions_run(
+    instructor, learner, clock, django_assert_max_num_queries, sessions_now,
+):
+    events = [make_event(instructor, title=f"Hội nghị {number}", sessions=1) for number in range(sessions_now)]
+    for event in events:
+        services.add_to_roster(actor=instructor, event=event, user_ids=[learner.pk])
+    short = short_code_of(instructor, events[-1].sessions.get())["short_code"]
+    with django_assert_max_num_queries(17):
+        assert check_in(learner, short).status_code == 201
 
 
 # The kiosk --------------------------------------------------------------------------

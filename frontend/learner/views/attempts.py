@@ -2,11 +2,15 @@
 
 The page is built from `snapshot.learner_view` only, so no weight, key or
 feedback ever reaches it, in the markup or in an attribute.
+
+A quiz laid out one question per page shows question N at `?page=N`; its form
+holds that question only, and saving it merges into the answers saved before.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -39,8 +43,32 @@ def own_attempt(request, pk: int) -> Attempt:
     return get_object_or_404(Attempt.objects.select_related("quiz__course"), pk=pk, user=request.user)
 
 
-def attempt_form(attempt: Attempt, data=None) -> AttemptForm:
-    return AttemptForm([learner_view(question) for question in attempt.questions], attempt.answers, data=data)
+def one_per_page(attempt: Attempt) -> bool:
+    return attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+
+
+def page_number(value, attempt: Attempt) -> int:
+    """The question shown, from 1 to the last; 1 when `value` is not a number."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), len(attempt.questions))
+
+
+def page_url(attempt: Attempt, number: int) -> str:
+    return f"{reverse('attempt', args=[attempt.pk])}?page={number}"
+
+
+def attempt_form(attempt: Attempt, data=None, number: int | None = None) -> AttemptForm:
+    """The form of every question, or of question `number` alone (one question per page)."""
+    questions = attempt.questions if number is None else [attempt.questions[number - 1]]
+    return AttemptForm([learner_view(question) for question in questions], attempt.answers, data=data)
+
+
+def posted_page(request, attempt: Attempt) -> int | None:
+    """Which question a posted form holds: None for all of them."""
+    return page_number(request.POST.get("page"), attempt) if one_per_page(attempt) else None
 
 
 @login_required
@@ -49,16 +77,24 @@ def attempt_page(request, pk: int):
     attempt = own_attempt(request, pk)
     if not attempt.is_open:
         return redirect("attempt-result", pk=attempt.pk)
-    return render_attempt(request, attempt, attempt_form(attempt))
+    if not one_per_page(attempt):
+        return render_attempt(request, attempt, attempt_form(attempt))
+    asked = request.GET.get("page")
+    number = page_number(asked, attempt)
+    if asked is not None and asked != str(number):  # past the last question, or not a number
+        return redirect(page_url(attempt, number))
+    return render_attempt(request, attempt, attempt_form(attempt, number=number), number=number)
 
 
-def render_attempt(request, attempt: Attempt, form: AttemptForm, status: int = 200):
+def render_attempt(request, attempt: Attempt, form: AttemptForm, status: int = 200, number: int | None = None):
     remaining = None
     if attempt.deadline is not None:
         remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
-    rows = [question_row(number, question, form, attempt.answers)
-            for number, question in enumerate(form.questions, start=1)]
-    context = {"attempt": attempt, "quiz": attempt.quiz, "form": form, "rows": rows, "remaining": remaining}
+    first = number or 1
+    rows = [question_row(position, question, form, attempt.answers)
+            for position, question in enumerate(form.questions, start=first)]
+    context = {"attempt": attempt, "quiz": attempt.quiz, "form": form, "rows": rows, "remaining": remaining,
+               "navigator": navigator(attempt, number), "page": pager(attempt, number)}
     return render(request, "frontend/learner/attempts/attempt.html", context, status=status)
 
 
@@ -69,20 +105,42 @@ def question_row(number: int, question: dict, form: AttemptForm, answers: dict) 
             "answered": is_answered(answers.get(str(question["id"])))}
 
 
+def navigator(attempt: Attempt, current: int | None) -> list[dict]:
+    """Every question's number, whether it has an answer, and where it is: an anchor, or its own page."""
+    return [{"number": number, "id": question["id"], "current": number == current,
+             "answered": is_answered(attempt.answers.get(str(question["id"]))),
+             "href": page_url(attempt, number) if current else f"#q-{question['id']}"}
+            for number, question in enumerate(attempt.questions, start=1)]
+
+
+def pager(attempt: Attempt, number: int | None) -> dict | None:
+    if number is None:
+        return None
+    count = len(attempt.questions)
+    return {"number": number, "count": count, "previous": number - 1 if number > 1 else None,
+            "next": number + 1 if number < count else None}
+
+
 @login_required
 @require_POST
 def save_attempt(request, pk: int):
-    """Without JavaScript: the whole form, saved."""
+    """Without JavaScript: the whole form (or the page's question), saved; `go` then moves to that question."""
     attempt = own_attempt(request, pk)
     if not attempt.is_open:
         return redirect("attempt-result", pk=attempt.pk)
-    form = attempt_form(attempt, request.POST)
+    number = posted_page(request, attempt)
+    form = attempt_form(attempt, request.POST, number)
     if not form.is_valid():
-        return render_attempt(request, attempt, form, status=400)
-    if save(request, attempt, form.answers()):
+        return render_attempt(request, attempt, form, status=400, number=number)
+    saved = save(request, attempt, form.answers())
+    if number is None:
+        target = reverse("attempt", args=[attempt.pk])
+    else:
+        target = page_url(attempt, page_number(request.POST.get("go", number), attempt))
+    if saved and "go" not in request.POST:
         messages.success(request, _("Your answers were saved at %(time)s.") % {
             "time": timezone.localtime().strftime("%H:%M:%S")})
-    return redirect("attempt", pk=attempt.pk)
+    return redirect(target)
 
 
 def save(request, attempt: Attempt, answers: dict) -> bool:
@@ -108,13 +166,15 @@ def submit_attempt(request, pk: int):
         return redirect("attempt-result", pk=attempt.pk)
     saved = True
     if request.POST.get("with_answers"):
-        form = attempt_form(attempt, request.POST)
+        number = posted_page(request, attempt)
+        form = attempt_form(attempt, request.POST, number)
         if not form.is_valid() and not request.POST.get("timed_out"):
-            return render_attempt(request, attempt, form, status=400)
+            return render_attempt(request, attempt, form, status=400, number=number)
         saved = form.is_valid() and save(request, attempt, form.answers())
     if request.POST.get("confirmed") or not saved:
         services.submit_attempt(attempt=attempt, user=request.user)
         return redirect("attempt-result", pk=attempt.pk)
     attempt.refresh_from_db(fields=["answers"])
     return render(request, "frontend/learner/attempts/confirm.html", {
-        "attempt": attempt, "quiz": attempt.quiz, "unanswered": unanswered(attempt.questions, attempt.answers)})
+        "attempt": attempt, "quiz": attempt.quiz, "one_per_page": one_per_page(attempt),
+        "unanswered": unanswered(attempt.questions, attempt.answers)})

@@ -2,7 +2,8 @@
 
 The PDF downloads from the API (`/api/v1/certificates/<code>/pdf/`), which takes
 the session cookie; the credential is offered as a file here, since the API
-answers it as JSON. One query for the list, whatever its length.
+answers it as JSON. As in the API, a certificate is listed once its PDF is
+stored; those still being made are only counted. One query, whatever their number.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -20,21 +21,25 @@ from certificates.models import Certificate
 @login_required
 @require_safe
 def my_certificates(request):
-    """My certificates, newest first; one still being prepared is listed without its downloads."""
-    certificates = Certificate.objects.filter(holder=request.user).order_by("-issued_at", "-pk")
+    """My certificates, newest first, each with whether it is valid, expired or revoked (and why)."""
+    certificates = list(
+        Certificate.objects.filter(holder=request.user).order_by("-issued_at", "-pk").only(
+            "code", "kind", "title", "register", "year", "serial", "issued_at", "expires_at", "revoked_at",
+            "revoked_reason", "sha256", "holder_id",
+        )
+    )
     items = [
         {
             "certificate": certificate,
-            "status": services.status_of(certificate) if certificate.is_stored else "pending",
+            "status": services.status_of(certificate),
             "pdf_url": pdf_url(certificate),
+            "verify_url": services.verify_url(certificate.code),
         }
-        for certificate in certificates.only(
-            "code", "kind", "title", "register", "year", "serial", "issued_at", "expires_at", "revoked_at",
-            "sha256", "holder_id",
-        )
+        for certificate in certificates if certificate.is_stored
     ]
     return render(request, "frontend/learner/certificates/my_certificates.html", {
-        "items": items, "offer_credentials": credentials.credentials_configured(),
+        "items": items, "being_prepared": len(certificates) - len(items),
+        "offer_credentials": credentials.credentials_configured(),
     })
 
 

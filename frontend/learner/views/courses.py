@@ -19,6 +19,7 @@ from courses.models import Course, Enrollment, Lesson, LessonProgress, Module
 from frontend.learner.forms import CatalogueFilterForm
 from frontend.access import error_text
 from quizzes.models import Attempt, Quiz
+from reports.queries import started_q
 
 COURSES_PER_PAGE = 20
 
@@ -33,14 +34,18 @@ def catalogue(request):
 
 
 def published_courses(user, q: str = "", topic: str = ""):
-    """Published courses matching the filters, each with its lesson count and whether `user` is enrolled."""
+    """Published courses matching the filters, each with its lesson count and whether `user` is enrolled,
+    has started and has completed it."""
     mine = Enrollment.objects.filter(user_id=user.pk, course=OuterRef("pk"))
     courses = visible_courses(user).filter(status=Course.Status.PUBLISHED)
     if q:
         courses = courses.filter(title__icontains=q)
     if topic:
         courses = courses.filter(topic=topic)
-    return with_lesson_count(courses).annotate(enrolled=Exists(mine)).order_by("title", "id")
+    return with_lesson_count(courses).annotate(
+        enrolled=Exists(mine), started=Exists(mine.filter(started_q())),
+        completed=Exists(mine.filter(status=Enrollment.Status.COMPLETED)),
+    ).order_by("title", "id")
 
 
 @login_required
@@ -53,13 +58,29 @@ def course_page(request, pk: int):
         pk=pk,
     )
     enrollment = enrollment_of(request.user, course)
+    done = {progress.lesson_id for progress in enrollment.lesson_progress.all()} if enrollment else set()
+    quizzes = quiz_cards(course, request.user, enrolled=enrollment is not None)
     return render(request, "frontend/learner/courses/course.html", {
         "course": course,
         "enrollment": enrollment,
         "teaches": teaches(request.user, course),
-        "done": {progress.lesson_id for progress in enrollment.lesson_progress.all()} if enrollment else set(),
-        "quizzes": quiz_cards(course, request.user, enrolled=enrollment is not None),
+        "done": done,
+        "quizzes": quizzes,
+        "started": bool(done) or any(card.attempts for card in quizzes),
+        "next_lesson": next_lesson(course, done, completed=enrollment is not None and enrollment.is_completed),
     })
+
+
+def next_lesson(course: Course, done: set[int], *, completed: bool) -> Lesson | None:
+    """Where the course's button leads: the first lesson not done yet, or the first lesson to review it.
+
+    None when every lesson is done but the course is not completed: what is left is the quiz.
+    Reads the prefetched outline.
+    """
+    lessons = [lesson for module in course.modules.all() for lesson in module.lessons.all()]
+    if completed:
+        return lessons[0] if lessons else None
+    return next((lesson for lesson in lessons if lesson.pk not in done), None)
 
 
 def enrollment_of(user, course: Course) -> Enrollment | None:

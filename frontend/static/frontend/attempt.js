@@ -5,6 +5,10 @@
  * (PATCH /api/v1/attempts/<id>/answers/, the same call every client uses), and
  * sent again after a lost connection. Messages come from data attributes that the
  * template fills in the page's language.
+ *
+ * One question per page: "Previous", "Next" and the question numbers ([data-go])
+ * first get this page's answer to the server, then open the other page; when it
+ * cannot be saved the learner stays, and the status says so.
  */
 (function () {
   "use strict";
@@ -27,6 +31,7 @@
   var sending = false;
   var closed = false;
   var retryDelay = 2000;
+  var leavingTo = null;
 
   // Reading answers -------------------------------------------------------
 
@@ -188,7 +193,9 @@
       sending = false;
       updateUnsaved();
       if (!closed && Object.keys(changed).length && statusBox.dataset.state !== "error") {
-        schedule(SAVE_DELAY);
+        schedule(leavingTo ? 0 : SAVE_DELAY);
+      } else if (leavingTo) {
+        leaveWhenSaved();
       }
     });
   }
@@ -265,6 +272,41 @@
     flush();
   });
 
+  // Moving to another question (one question per page) ----------------------------
+
+  function goTo(url) {
+    if (closed) {
+      return;  // handing in already
+    }
+    window.clearTimeout(timer);
+    leavingTo = url;
+    flush();
+    if (form.querySelector("fieldset.has-error")) {
+      leavingTo = null;  // an answer to correct first; the question says which
+    } else if (!unsaved()) {
+      window.location.href = url;
+    }
+  }
+
+  function leaveWhenSaved() {
+    if (statusBox.dataset.state === "saved" && !unsaved()) {
+      window.location.href = leavingTo;
+    } else {
+      leavingTo = null;  // not saved: stay on the page, whose status says why
+    }
+  }
+
+  function targetOf(control) {
+    return control.tagName === "A" ? control.href : form.dataset.pageUrl + encodeURIComponent(control.value);
+  }
+
+  document.querySelectorAll("[data-go]").forEach(function (control) {
+    control.addEventListener("click", function (event) {
+      event.preventDefault();
+      goTo(targetOf(control));
+    });
+  });
+
   // Handing in -------------------------------------------------------------------
 
   function handIn(timedOut) {
@@ -293,16 +335,25 @@
     });
   }
 
+  /* The questions without an answer, from the navigator: it lists every question, also those on other pages. */
   function fillUnanswered() {
     var list = dialog.querySelector(".unanswered-list");
     list.textContent = "";
-    var missing = questions().filter(function (fieldset) { return !isAnswered(answerOf(fieldset)); });
-    missing.forEach(function (fieldset) {
+    var missing = Array.prototype.filter.call(document.querySelectorAll("[data-nav-for]"), function (navLink) {
+      return !navLink.classList.contains("is-answered");
+    });
+    missing.forEach(function (navLink) {
       var item = document.createElement("li");
       var link = document.createElement("a");
-      link.href = "#" + fieldset.id;
-      link.textContent = fieldset.querySelector(".question__number").textContent;
-      link.addEventListener("click", function () { dialog.close(); });
+      link.href = navLink.getAttribute("href");
+      link.textContent = navLink.dataset.label;
+      link.addEventListener("click", function (event) {
+        dialog.close();
+        if (navLink.hasAttribute("data-go")) {
+          event.preventDefault();
+          goTo(navLink.href);
+        }
+      });
       item.appendChild(link);
       list.appendChild(item);
     });

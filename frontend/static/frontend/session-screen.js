@@ -1,11 +1,12 @@
-// The session screen: fetches each new check-in code from the API and swaps the QR code in place
-// (GET /api/v1/sessions/{id}/check-in-code/ says when it rotates; .../check-in-qr/ is its SVG).
+// The session screen: fetches each new check-in code from the API and swaps the QR code and the short code
+// in place (GET /api/v1/sessions/{id}/check-in-code/ says when it rotates; .../check-in-qr/ is its SVG).
 // Without JavaScript the page reloads itself instead (a <noscript> refresh).
 (function () {
   "use strict";
   const main = document.querySelector("[data-code-url]");
   if (!main) return;
   const box = main.querySelector("[data-qr]");
+  const digits = main.querySelector("[data-short-code]");
   const MIN_MS = 1000, MAX_MS = 30000, RETRY_MS = 3000;
 
   async function swap() {
@@ -33,6 +34,10 @@
       if (current.code !== main.dataset.code) {
         await swap();
         main.dataset.code = current.code;
+        // "123 456": read in two halves, like a phone number.
+        if (digits && current.short_code) {
+          digits.textContent = `${current.short_code.slice(0, 3)} ${current.short_code.slice(3)}`;
+        }
       }
       // The server's clock decides when the code rotates, not this computer's.
       const serverNow = Date.parse(response.headers.get("Date") || "");

@@ -32,7 +32,7 @@ def session_screen(request, pk: int):
                                 rotate_seconds=settings.CHECKIN_ROTATE_SECONDS)
     seconds = max(1, int((code.rotates_at - checkin.now()).total_seconds()) + 1)
     context = {"session": session, "event": session.event, "url": check_in_url(code.code), "refresh": seconds,
-               "code": code.code, "qr": qr_svg(check_in_url(code.code)),
+               "code": code.code, "short_code": code.short_code, "qr": qr_svg(check_in_url(code.code)),
                "site_address": settings.SITE_URL + reverse("check-in")}
     return render(request, "frontend/teaching/events/session_screen.html", context)
 

@@ -8,7 +8,7 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 SETTINGS = ["title", "bank", "category", "question_count", "time_limit_minutes", "max_attempts", "grading_method",
             "pass_percent", "shuffle_questions", "shuffle_choices", "review", "counts_for_completion", "opens_at",
-            "closes_at"]
+            "closes_at", "layout"]
 
 HELP = {
     "title": _("The name learners see on the course page, e.g. “Final test: one-stop shop”."),
@@ -27,6 +27,8 @@ HELP = {
     "counts_for_completion": _("Untick for a practice quiz: the course is then completed without passing it."),
     "opens_at": _("Vietnam time (UTC+7). Leave empty to open it at once."),
     "closes_at": _("Vietnam time (UTC+7). Leave empty to keep it open. Attempts still open then are handed in."),
+    "layout": _("One question per page suits phones and long questions: the learner moves with “Previous” and "
+                "“Next”, and every move saves the answers."),
 }
 
 
@@ -69,6 +71,7 @@ class QuizForm(forms.ModelForm):
             "category": OptionDataSelect(data={"bank": "bank_id"}),
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+            "layout": forms.RadioSelect,
         }
 
     def __init__(self, *args, courses, **kwargs):
@@ -82,6 +85,11 @@ class QuizForm(forms.ModelForm):
         self.fields["title"].widget.attrs["autocomplete"] = "off"
         for name in ("question_count", "time_limit_minutes", "max_attempts", "pass_percent"):
             self.fields[name].widget.attrs["inputmode"] = "decimal" if name == "pass_percent" else "numeric"
+        self.fields["layout"].required = False
+
+    def clean_layout(self):
+        """Left out (a form from before there was a choice), the layout stays: a new quiz's is all on one page."""
+        return self.cleaned_data["layout"] or self.instance.layout
 
 
 class NewQuizForm(QuizForm):
