@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import partial
-from smtplib import SMTPRecipientsRefused
+from smtplib import SMTPException, SMTPRecipientsRefused
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -138,8 +138,11 @@ def after_commit(callback) -> None:
 def send_mails(notification_ids: list[int]) -> int:
     """E-mail these notices to those who want them, over one connection; returns how many were sent.
 
-    Each is marked with `emailed_at` once the mail server took it, so a task run
-    twice sends nothing twice.
+    Each notice is claimed (`emailed_at` set where it was empty) just before its
+    message goes, so two tasks holding the same notice (a retry, the sweep) never
+    both send it. A refused address is not tried again, nor is a message that
+    cannot be made; a connection failure gives the notice back and raises, so the
+    task is retried from there (what was sent stays sent).
     """
     notifications = [
         notification for notification in Notification.objects.filter(
@@ -150,13 +153,28 @@ def send_mails(notification_ids: list[int]) -> int:
     ]
     if not notifications:
         return 0
-    messages = [email(notification) for notification in notifications]
+    sent = 0
+    connection = get_connection()
+    connection.open()
     try:
-        get_connection().send_messages(messages)
-    except SMTPRecipientsRefused as refused:  # the others were accepted; a bad address is not tried again
-        logger.warning("The mail server refused %s notice addresses", len(refused.recipients))
-    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
-    return len(messages)
+        for notification in notifications:
+            unsent = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True)
+            if not unsent.update(emailed_at=timezone.now()):
+                continue  # another task took it
+            try:
+                connection.send_messages([email(notification)])
+            except SMTPRecipientsRefused:
+                logger.warning("The mail server refused the address of notice %s", notification.pk)
+            except (SMTPException, OSError):
+                Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+                raise
+            except Exception:  # a message that cannot be made would fail again: logged, not retried
+                logger.exception("Notice %s could not be e-mailed", notification.pk)
+            else:
+                sent += 1
+    finally:
+        connection.close()
+    return sent
 
 
 def email(notification: Notification) -> EmailMessage:
@@ -166,7 +184,8 @@ def email(notification: Notification) -> EmailMessage:
         context = {"notification": notification, "recipient": recipient, "site_url": settings.SITE_URL,
                    "title": notification.title, "text": notification.text}
         body = render_to_string("accounts/notification_email.txt", context)
-        return EmailMessage(context["title"], body, to=[recipient.email])
+        # A subject is one line: a title typed with a line break would make the message impossible to send.
+        return EmailMessage(" ".join(context["title"].split()), body, to=[recipient.email])
 
 
 # The words of each kind, in the active language ------------------------------

@@ -158,6 +158,10 @@ def import_staff_data(*, actor: User, data: bytes, file_name: str = "", expected
     rows = parse_staff_file(data)
     try:
         with transaction.atomic():
+            if expected is not None:
+                # One confirmed import of an officer at a time: a second "Xác nhận" of the same preview waits
+                # for the first, then finds the people already changed and gets the new preview, not a re-run.
+                list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
             return _import_rows(actor, rows, file_name=file_name, expected=expected)
     except IntegrityError:
         # Only a concurrent change between our checks and our writes gets here.

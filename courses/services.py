@@ -275,11 +275,13 @@ def remind_assignment(*, actor: User, assignment: Assignment) -> int:
 
     Once a day at most: a second reminder within REMINDER_INTERVAL is a ValidationError.
     """
-    assignment = Assignment.objects.select_for_update().select_related("course").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update().select_related("course", "org_unit").get(pk=assignment.pk)
     now = timezone.now()
     if assignment.reminded_at is not None and now - assignment.reminded_at < REMINDER_INTERVAL:
         raise ValidationError({"detail": [_("A reminder for this assignment was sent less than 24 hours ago.")]})
-    people = list(assignment.enrollments.filter(status=Enrollment.Status.ENROLLED, user__is_active=True)
+    # Only those still in the assigned unit: who moved elsewhere is no longer this unit's, nor its officer's, to remind.
+    people = list(assignment.enrollments.filter(assignment.org_unit.subtree_q("user__org_unit__path"),
+                                                status=Enrollment.Status.ENROLLED, user__is_active=True)
                   .values_list("user_id", flat=True))
     notify(people, Notification.Kind.REMINDER, url=course_url(assignment.course),
            course=assignment.course.title, due_date=assignment.due_date)
@@ -317,15 +319,17 @@ def assignment_preview(*, course: Course, org_unit: OrgUnit) -> dict:
 def change_due_date(*, actor: User, assignment: Assignment, due_date: date) -> int:
     """Move an assignment's due date, and that of the enrolments it made which are not completed yet.
 
-    Returns how many enrolments got the new date; completed ones keep theirs, as history.
+    Returns how many enrolments got the new date; completed ones keep theirs, as history, and so do those of
+    people who have left the unit since (no longer this unit's, nor its officer's, to set).
     """
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": [_("The due date is in the past.")]})
-    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    locked = Assignment.objects.select_for_update().select_related("org_unit").get(pk=assignment.pk)
     before = locked.due_date
     locked.due_date = due_date
     locked.save(update_fields=["due_date", "updated_at"])
-    moved = Enrollment.objects.filter(assignment=locked, status=Enrollment.Status.ENROLLED).update(
+    moved = Enrollment.objects.filter(locked.org_unit.subtree_q("user__org_unit__path"), assignment=locked,
+                                      status=Enrollment.Status.ENROLLED).update(
         due_date=due_date, updated_at=timezone.now()
     )
     audit.record(actor=actor, action="course.assignment_due_date_changed", target=locked,

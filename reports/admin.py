@@ -122,7 +122,7 @@ class ReportScheduleAdmin(AccessibleAdminMixin, admin.ModelAdmin):
         if not (request.user.has_role(Role.HR) or request.user.has_role(Role.ADMIN)):
             raise PermissionDenied
         unit_id = request.GET.get("org_unit", "")
-        if unit_id.isdigit() and len(unit_id) < 19:
+        if unit_id.isascii() and unit_id.isdigit() and len(unit_id) < 19:
             # A unit outside the scope is refused as the API refuses it, not taken for a mistyped choice.
             unit = OrgUnit.objects.filter(pk=int(unit_id)).first()
             if unit is not None and not unit_in_scope(request.user, unit):

@@ -369,13 +369,16 @@ def _scanned_session(user: User, code: str, *, at: datetime) -> Session:
 def _typed_session(user: User, code: str, *, at: datetime) -> Session:
     """The session whose short code the person typed; every wrong try counts against them."""
     failures_key, window_ends = _typed_code_failures(user, at)
-    if (cache.get(failures_key) or 0) >= TYPED_CODE_TRIES:
+    # Counted before the try, so that tries sent at the same moment cannot all pass the check; a right code
+    # gives its count back.
+    if count_in_window(cache, failures_key, TYPED_CODE_WINDOW_SECONDS) > TYPED_CODE_TRIES:
         raise TooManyTypedCodes(max(1, math.ceil(window_ends - at.timestamp())))
+    session = _session_of_short_code(user, code, at=at)
     try:
-        return _session_of_short_code(user, code, at=at)
-    except (checkin.InvalidCode, checkin.ExpiredCode, NotOnRoster):
-        count_in_window(cache, failures_key, TYPED_CODE_WINDOW_SECONDS)
-        raise
+        cache.decr(failures_key)
+    except ValueError:  # the window ended meanwhile
+        pass
+    return session
 
 
 def _typed_code_failures(user: User, at: datetime) -> tuple[str, int]:

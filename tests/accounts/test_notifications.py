@@ -144,6 +144,65 @@ def test_a_broker_down_at_the_commit_loses_no_mail_the_sweep_sends_it(learner, d
     assert notifications.send_pending_mails(now=made + timedelta(days=3)) == 0
 
 
+class OneAddressRefused:
+    """A mail connection like Django's SMTP one, whose server refuses `bad` and, after `fail_after` messages, drops."""
+
+    def __init__(self, bad: str, fail_after: int | None = None):
+        self.bad, self.fail_after, self.sent = bad, fail_after, []
+
+    def open(self):
+        pass
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        for message in messages:
+            message.message()  # builds the headers: a subject with a line break raises, as on a real server
+            if self.fail_after is not None and len(self.sent) >= self.fail_after:
+                raise smtplib.SMTPServerDisconnected("gone")
+            if message.to[0] == self.bad:
+                raise smtplib.SMTPRecipientsRefused({self.bad: (550, b"no such user")})
+            self.sent.append(message.to[0])
+        return len(messages)
+
+
+def test_a_refused_address_costs_nobody_else_their_mail(province, monkeypatch):
+    people = [UserFactory(org_unit=unit("BABE")) for _ in range(4)]
+    connection = OneAddressRefused(bad=people[1].email)
+    monkeypatch.setattr(notifications, "get_connection", lambda: connection)
+    ids = notify(people, "grade", url="/attempts/1/result/", quiz="Kiểm tra")
+
+    assert notifications.send_mails(ids) == 3
+    assert connection.sent == [people[0].email, people[2].email, people[3].email]
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 0  # the refused one is not tried again
+
+
+def test_a_dropped_connection_gives_back_what_was_not_sent_for_the_retry(province, monkeypatch):
+    import smtplib
+
+    people = [UserFactory(org_unit=unit("BABE")) for _ in range(3)]
+    monkeypatch.setattr(notifications, "get_connection", lambda: OneAddressRefused(bad="", fail_after=1))
+    ids = notify(people, "grade", url="/attempts/1/result/", quiz="Kiểm tra")
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        notifications.send_mails(ids)
+    assert list(Notification.objects.filter(emailed_at__isnull=True).order_by("pk").values_list("pk", flat=True)) \
+        == ids[1:]
+
+    retry = OneAddressRefused(bad="")
+    monkeypatch.setattr(notifications, "get_connection", lambda: retry)
+    assert notifications.send_mails(ids) == 2 and retry.sent == [people[1].email, people[2].email]
+
+
+def test_a_title_typed_with_a_line_break_is_mailed_on_one_line(learner, monkeypatch):
+    connection = OneAddressRefused(bad="")
+    monkeypatch.setattr(notifications, "get_connection", lambda: connection)
+    [pk] = notify([learner], "grade", url="/attempts/1/result/", quiz="Kiểm tra\r\ncuối khóa")
+    assert notifications.send_mails([pk]) == 1 and connection.sent == [learner.email]
+
+
 # Notices from the courses ----------------------------------------------------------------
 
 

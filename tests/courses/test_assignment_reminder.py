@@ -66,3 +66,18 @@ def test_a_reminder_is_e_mailed_after_the_commit(assignment, hr_babe, learner, m
     [message] = mailoutbox
     assert message.to == [learner.email]
     assert assignment.course.title in message.subject
+
+
+def test_who_left_the_unit_is_neither_reminded_nor_given_the_new_due_date(assignment, course, hr_babe, learner):
+    """The officer of Ba Bể assigned the course; a learner moved to Chợ Đồn since is no longer theirs."""
+    stayed = UserFactory(org_unit=unit("BABE-TG"))
+    services.assign_course(actor=hr_babe, course=course, org_unit=unit("BABE"), due_date=assignment.due_date)
+    learner.org_unit = unit("CHODON-BL")
+    learner.save(update_fields=["org_unit"])
+    old_due = assignment.due_date
+
+    assert services.remind_assignment(actor=hr_babe, assignment=assignment) == 1
+    assert [notice.recipient for notice in Notification.objects.filter(kind="reminder")] == [stayed]
+    assert services.change_due_date(actor=hr_babe, assignment=assignment, due_date=old_due + timedelta(days=30)) == 1
+    assert course.enrollments.get(user=learner).due_date == old_due
+    assert course.enrollments.get(user=stayed).due_date == old_due + timedelta(days=30)

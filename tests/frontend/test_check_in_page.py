@@ -257,3 +257,15 @@ def test_the_session_screen_shows_the_six_digits_under_the_qr_code(session):
     assert f'<strong class="screen__digits" data-short-code>{short[:3]} {short[3:]}</strong>' in html
     assert "Hoặc nhập mã:" in html and "tại mục Điểm danh" in html
     assert html.index("data-qr") < html.index("data-short-code")
+
+
+@pytest.mark.parametrize("code", ["http://[::1/?code=123456", "１２３４５６", "code=" + "9" * 250])
+def test_whatever_is_typed_or_pasted_gets_an_answer_in_words_never_a_crash(session, learner, code):
+    response = signed_in(learner).post("/check-in/", {"code": code})
+    assert response.status_code in (400, 403, 409) and 'id="id_code_error"' in response.content.decode()
+    assert not AttendanceRecord.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["²", "１", "-1", "9" * 30, "abc"])
+def test_a_strange_session_number_in_the_address_is_ignored(session, learner, value):
+    assert signed_in(learner).get("/check-in/", {"session": value}).status_code == 200

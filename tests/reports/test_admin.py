@@ -60,6 +60,10 @@ def test_the_download_form_answers_with_the_file_of_the_scope(hr_babe, learner, 
     assert outside.status_code == 403, "refused as the API refuses it"
     wrong = client.get("/admin/reports/reportschedule/download/", {"kind": "hours", "format": "pdf"})
     assert wrong.status_code == 200 and wrong.context["error"]
+    for strange in ("²", "１", "9" * 30):
+        answer = client.get("/admin/reports/reportschedule/download/", {"kind": "hours", "format": "csv",
+                                                                        "org_unit": strange})
+        assert answer.status_code == 200 and answer.context["form"].errors["org_unit"], strange
 
 
 def test_the_download_form_is_for_hr_and_admins(province, learner):

@@ -26,7 +26,8 @@ def in_words(filter_sets: list[dict]) -> list[list[tuple[str, str]]]:
 
 
 def _names(model, key: str, filter_sets: list[dict]) -> dict[str, str]:
-    ids = {str(filters[key]) for filters in filter_sets if str(filters.get(key, "")).isdigit()}
+    values = {str(filters.get(key, "")) for filters in filter_sets}
+    ids = {value for value in values if value.isascii() and value.isdigit()}
     if not ids:
         return {}
     return {str(row.pk): _name(row) for row in model.objects.filter(pk__in=ids)}

@@ -26,7 +26,10 @@ def typed_code(text: str) -> str:
     """The code as the service reads it, from what a person typed or pasted: the code or the QR code's address."""
     text = "".join(text.split())
     if "code=" in text:
-        text = parse_qs(urlsplit(text).query).get("code", [""])[0]
+        try:
+            text = parse_qs(urlsplit(text).query).get("code", [""])[0]
+        except ValueError:  # not an address after all ("http://[::1/?code=…")
+            pass
     return text.lower()
 
 
@@ -95,7 +98,7 @@ def _tell(request, record: AttendanceRecord, created: bool) -> None:
 
 def _record(user, session: str) -> AttendanceRecord | None:
     """The person's attendance at the session just checked in to, to show it."""
-    if not session.isdigit() or len(session) > 18:
+    if not (session.isascii() and session.isdigit()) or len(session) > 18:
         return None
     return (AttendanceRecord.objects.select_related("session__event")
             .filter(user=user, session_id=int(session)).first())
