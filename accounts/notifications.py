@@ -214,20 +214,20 @@ def render_text(notification: Notification) -> str:
     values = _values(notification)
     kind = notification.kind
     if kind == Kind.ASSIGNMENT:
-        return _("You have been assigned the mandatory course \u201c%(course)s\u201d. Complete it by "
+        return _("You have been assigned the mandatory course “%(course)s”. Complete it by "
                  "%(due_date)s.") % values
     if kind == Kind.DUE_SOON:
-        return _("The mandatory course \u201c%(course)s\u201d is due on %(due_date)s, and you have not "
+        return _("The mandatory course “%(course)s” is due on %(due_date)s, and you have not "
                  "completed it yet.") % values
     if kind == Kind.CERTIFICATE:
         if values.get("expires_on"):
-            return _("Your certificate %(number)s for \u201c%(title)s\u201d expires on %(expires_on)s. You have "
+            return _("Your certificate %(number)s for “%(title)s” expires on %(expires_on)s. You have "
                      "been enrolled in the course again: complete it by that date to receive a new "
                      "certificate.") % values
-        return _("Your certificate for \u201c%(title)s\u201d has been issued (number %(number)s).") % values
+        return _("Your certificate for “%(title)s” has been issued (number %(number)s).") % values
     if kind == Kind.GRADE:
-        return _("Your answers to \u201c%(quiz)s\u201d have been graded. See your result.") % values
-    return _("Your HR officer reminds you to complete the mandatory course \u201c%(course)s\u201d by "
+        return _("Your answers to “%(quiz)s” have been graded. See your result.") % values
+    return _("Your HR officer reminds you to complete the mandatory course “%(course)s” by "
              "%(due_date)s.") % values
 
 

@@ -376,8 +376,12 @@ def enroll_by_assignments(user_ids: Iterable[int]) -> int:
     ):
         inside = {pk for pk, path in people.items() if path.startswith(assignment.org_unit.path)}
         if inside:
-            new += len(_create_enrollments(assignment.course, inside, source=Enrollment.Source.ASSIGNMENT,
-                                           assignment=assignment))
+            enrolled = _create_enrollments(assignment.course, inside, source=Enrollment.Source.ASSIGNMENT,
+                                           assignment=assignment)
+            if enrolled:  # a newcomer learns of their mandatory courses as those assigned them did
+                notify(enrolled, Notification.Kind.ASSIGNMENT, url=course_url(assignment.course),
+                       course=assignment.course.title, due_date=assignment.due_date)
+            new += len(enrolled)
     return new
 
 

@@ -219,6 +219,19 @@ def test_an_assignment_tells_those_it_newly_enrolls_and_no_one_twice(hr_babe, le
     assert course.title in notice.title and due.strftime("%d/%m/%Y") in notice.text
 
 
+def test_a_newcomer_to_the_unit_is_told_of_the_course_assigned_to_it(hr_babe, learner, outsider):
+    from accounts import services as account_services
+
+    course = build_course(UserFactory(roles=["instructor"]), code="CCHC-MOI")
+    due = timezone.localdate() + timedelta(days=30)
+    course_services.assign_course(actor=hr_babe, course=course, org_unit=unit("BABE"), due_date=due)
+    account_services.update_user(actor=None, user=outsider, org_unit=unit("BABE-TG"))  # moves from Chợ Đồn
+
+    notice = Notification.objects.get(kind="assignment", recipient=outsider)
+    assert notice.url == f"/courses/{course.pk}/" and due.strftime("%d/%m/%Y") in notice.text
+    assert Notification.objects.filter(kind="assignment", recipient=learner).count() == 1  # not told twice
+
+
 # The API ------------------------------------------------------------------------------
 
 
