@@ -7,11 +7,12 @@ units of the demo tree; when those units are not there, from whatever
 learners exist.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
@@ -43,6 +44,13 @@ CONFERENCE_SESSIONS = [
     ("Phiên buổi chiều: Chỉ số cải cách hành chính (PAR INDEX), SIPAS và thảo luận",
      datetime(2026, 11, 12, 14, 0), datetime(2026, 11, 12, 16, 30)),
 ]
+# Coming up a week after the demo is loaded, whenever that is: the learners' home page shows it with its sessions.
+UPCOMING_TITLE = "Hội nghị sơ kết công tác cải cách hành chính, triển khai nhiệm vụ thời gian tới"
+UPCOMING_UNITS = CLASS_UNITS
+UPCOMING_SESSIONS = [
+    ("Phiên buổi sáng: Kết quả cải cách hành chính và chỉ số PAR INDEX của tỉnh", time(8, 0), time(11, 30)),
+    ("Phiên buổi chiều: Thảo luận, giải đáp về thủ tục hành chính cấp xã", time(14, 0), time(16, 30)),
+]
 SPEAKERS = (
     "Báo cáo viên Vụ Cải cách hành chính, Bộ Nội vụ\n"
     "Lãnh đạo Sở Nội vụ tỉnh Bắc Kạn\n"
@@ -68,7 +76,24 @@ def load(stdout) -> None:
     )
     class_people = _fill(instructor, school_class, CLASS_SESSIONS, CLASS_UNITS, fallback=slice(0, 20))
     conference_people = _fill(instructor, conference, CONFERENCE_SESSIONS, CONFERENCE_UNITS, fallback=slice(20, 45))
-    stdout.write(f"Training demo ready: a class of {class_people} and a conference of {conference_people}.")
+    upcoming_people = _upcoming(instructor)
+    stdout.write(f"Training demo ready: a class of {class_people}, a conference of {conference_people}"
+                 f" and one coming up for {upcoming_people}.")
+
+
+def _upcoming(instructor: User) -> int:
+    """A conference a week from now, with its sessions and roster and, it being to come, no attendance yet."""
+    day = timezone.localdate() + timedelta(days=7)
+    event = _event(instructor, Event.Kind.CONFERENCE, UPCOMING_TITLE, day, day,
+                   venue="Hội trường Ủy ban nhân dân tỉnh", speakers=SPEAKERS)
+    if not event.sessions.exists():
+        for title, starts, ends in UPCOMING_SESSIONS:
+            services.add_session(actor=instructor, event=event, title=title,
+                                 starts_at=datetime.combine(event.starts_on, starts, tzinfo=LOCAL),
+                                 ends_at=datetime.combine(event.starts_on, ends, tzinfo=LOCAL))
+    people = _people(UPCOMING_UNITS, slice(0, 20))
+    services.add_to_roster(actor=instructor, event=event, user_ids=people)
+    return len(people)
 
 
 def _instructor() -> User | None:

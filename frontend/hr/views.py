@@ -136,7 +136,7 @@ class Standing:
 
 class PeopleProblemsFirst:
     """The active people of the filters' subtree: those with overdue courses first (the most overdue courses, then
-    the earliest due date), then those short of the year's hours, then everyone else, by name.
+    the earliest due date), then those short of the year's hours (fewest first), then everyone else.
 
     A Paginator's list that reads one page at a time: the database orders the people (a
     province's 10,000 in one query) and only the page's are read; nine queries a page.
@@ -171,10 +171,10 @@ class PeopleProblemsFirst:
                 f"WITH person(id, full_name, position) AS ({person}), "
                 f"overdue(user_id, courses, first_due) AS ({overdue}), {earned} "
                 "SELECT id FROM (SELECT person.id, person.full_name, COALESCE(overdue.courses, 0) AS courses, "
-                f"overdue.first_due, CASE WHEN ROUND(COALESCE(earned.hours, 0), 1) < {required} THEN 1 ELSE 2 END "
+                f"overdue.first_due, COALESCE(earned.hours, 0) AS hours, CASE WHEN ROUND(COALESCE(earned.hours, 0), 1) < {required} THEN 1 ELSE 2 END "
                 "AS concern FROM person LEFT JOIN overdue ON overdue.user_id = person.id "
                 "LEFT JOIN earned ON earned.user_id = person.id) standing "
-                "ORDER BY CASE WHEN courses > 0 THEN 0 ELSE concern END, courses DESC, first_due, full_name, id "
+                "ORDER BY CASE WHEN courses > 0 THEN 0 ELSE concern END, courses DESC, first_due, hours, full_name, id "
                 "LIMIT %s OFFSET %s",
                 [*person_params, *overdue_params, *earned_params, *required_params, limit, offset],
             )

@@ -1,9 +1,11 @@
 """Demo data, admin pages and the personal-data download."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from accounts.models import AuditEntry
@@ -27,7 +29,7 @@ def test_the_demo_has_a_class_and_a_conference_with_partial_attendance_and_loads
     demo.load(output)
     assert counts() == before
     school_class = Event.objects.get(kind="class")
-    conference = Event.objects.get(kind="conference")
+    conference = Event.objects.get(kind="conference", title=demo.CONFERENCE_TITLE)
     assert "Trường Chính trị tỉnh Bắc Kạn" in school_class.title
     assert conference.title == "Hội nghị tuyên truyền cải cách hành chính năm 2026" and conference.speakers
     for event in (school_class, conference):
@@ -35,6 +37,10 @@ def test_the_demo_has_a_class_and_a_conference_with_partial_attendance_and_loads
         assert len(units) >= 3  # drawn from several districts or departments
         assert 0 < event.roster.filter(attended=True).count() < event.roster.count()
         assert 2 <= event.sessions.count() <= 3
+    # And one coming up a week from now, its roster waiting, for the learners' home page.
+    upcoming = Event.objects.get(title=demo.UPCOMING_TITLE)
+    assert upcoming.starts_on == timezone.localdate() + timedelta(days=7) and upcoming.sessions.count() == 2
+    assert upcoming.roster.exists() and not AttendanceRecord.objects.filter(session__event=upcoming).exists()
     course = school_class.courses.get()
     completed = set(Enrollment.objects.filter(course=course, status="completed").values_list("user_id", flat=True))
     assert completed == set(school_class.roster.filter(attended=True).values_list("user_id", flat=True))
