@@ -14,6 +14,7 @@ from accounts import audit
 from accounts import services as account_services
 from accounts.models import Notification, OrgUnit, User
 from accounts.notifications import notify
+from accounts.scope import scope_q
 from certificates import services as certificate_services
 from courses.content import check_lesson_file, clean_html
 from courses.models import Assignment, Course, Enrollment, Lesson, LessonProgress, Module
@@ -275,12 +276,12 @@ def remind_assignment(*, actor: User, assignment: Assignment) -> int:
 
     Once a day at most: a second reminder within REMINDER_INTERVAL is a ValidationError.
     """
-    assignment = Assignment.objects.select_for_update().select_related("course", "org_unit").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update().select_related("course").get(pk=assignment.pk)
     now = timezone.now()
     if assignment.reminded_at is not None and now - assignment.reminded_at < REMINDER_INTERVAL:
         raise ValidationError({"detail": [_("A reminder for this assignment was sent less than 24 hours ago.")]})
-    # Only those still in the assigned unit: who moved elsewhere is no longer this unit's, nor its officer's, to remind.
-    people = list(assignment.enrollments.filter(assignment.org_unit.subtree_q("user__org_unit__path"),
+    # Only those the officer answers for: who moved out of their units since is no longer theirs to remind.
+    people = list(assignment.enrollments.filter(scope_q(actor, "user__org_unit__path"),
                                                 status=Enrollment.Status.ENROLLED, user__is_active=True)
                   .values_list("user_id", flat=True))
     notify(people, Notification.Kind.REMINDER, url=course_url(assignment.course),
@@ -320,15 +321,15 @@ def change_due_date(*, actor: User, assignment: Assignment, due_date: date) -> i
     """Move an assignment's due date, and that of the enrolments it made which are not completed yet.
 
     Returns how many enrolments got the new date; completed ones keep theirs, as history, and so do those of
-    people who have left the unit since (no longer this unit's, nor its officer's, to set).
+    people who have moved out of the actor's units since (no longer theirs to set).
     """
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": [_("The due date is in the past.")]})
-    locked = Assignment.objects.select_for_update().select_related("org_unit").get(pk=assignment.pk)
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     before = locked.due_date
     locked.due_date = due_date
     locked.save(update_fields=["due_date", "updated_at"])
-    moved = Enrollment.objects.filter(locked.org_unit.subtree_q("user__org_unit__path"), assignment=locked,
+    moved = Enrollment.objects.filter(scope_q(actor, "user__org_unit__path"), assignment=locked,
                                       status=Enrollment.Status.ENROLLED).update(
         due_date=due_date, updated_at=timezone.now()
     )

@@ -28,6 +28,15 @@ def error_text(error: Exception) -> str:
     return str(message)
 
 
+def add_errors(form, error: ValidationError) -> None:
+    """A service's refusal, beside the fields it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def taught_or_404(queryset, user, pk: int, *, course: str = "course"):
     """The object `pk` of `queryset` if `user` teaches its course (the lookup `course` leads to it); to anyone
     else it does not exist (404), as the API answers."""

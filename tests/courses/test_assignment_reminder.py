@@ -68,7 +68,7 @@ def test_a_reminder_is_e_mailed_after_the_commit(assignment, hr_babe, learner, m
     assert assignment.course.title in message.subject
 
 
-def test_who_left_the_unit_is_neither_reminded_nor_given_the_new_due_date(assignment, course, hr_babe, learner):
+def test_who_left_the_officers_units_is_neither_reminded_nor_given_the_new_due_date(assignment, course, hr_babe, learner):
     """The officer of Ba Bể assigned the course; a learner moved to Chợ Đồn since is no longer theirs."""
     stayed = UserFactory(org_unit=unit("BABE-TG"))
     services.assign_course(actor=hr_babe, course=course, org_unit=unit("BABE"), due_date=assignment.due_date)

@@ -27,7 +27,7 @@ from accounts.scope import scope_q
 from courses import services
 from courses.access import visible_assignments
 from courses.models import Enrollment
-from frontend.access import error_text, role_required
+from frontend.access import add_errors, error_text, role_required
 from frontend.hr.assignments.forms import AssignForm, AssignmentFilterForm, DueDateForm
 from reports.queries import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS, started_q
 
@@ -182,14 +182,6 @@ def confirm_assignment(request):
             return redirect(reverse("hr-assignments") + "?" + urlencode({"course": data["course"].pk}))
     return render(request, TEMPLATES + "new.html", {"form": form}, status=400)
 
-
-def add_errors(form, error: ValidationError) -> None:
-    """A service's refusal, beside the fields it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # Changing one -------------------------------------------------------------------------------------------

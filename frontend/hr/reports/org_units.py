@@ -16,7 +16,7 @@ from accounts import services
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from courses.models import Assignment
-from frontend.access import role_required
+from frontend.access import add_errors, role_required
 from frontend.hr.reports.forms import DissolveForm, MergeForm
 
 ORG_UNITS = "#org-units"
@@ -75,11 +75,3 @@ def confirm(request, action: str, form, unit: OrgUnit, *, successor: OrgUnit):
     }
     return render(request, "frontend/hr/reports/org_unit_confirm.html", context)
 
-
-def add_errors(form, error: ValidationError) -> None:
-    """A service's refusal, beside the field it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

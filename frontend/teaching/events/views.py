@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Job
 from certificates import services as certificate_services
-from frontend.access import instructor_required
+from frontend.access import add_errors, instructor_required
 from frontend.teaching.events.forms import EventForm, OrgUnitForm, PeopleForm, RosterFileForm, SessionForm, event_initial
 from training import services
 from training.access import teaches
@@ -43,14 +43,6 @@ def taught_session(request, pk: int) -> Session:
         raise Http404
     return session
 
-
-def add_errors(form, error: ValidationError) -> None:
-    """A service's refusal, beside the fields it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # Creating and editing ----------------------------------------------------------
