@@ -42,7 +42,7 @@ def text_of(html: str) -> str:
 def listed(response) -> list[str]:
     """The full names in the list's rows, in order."""
     assert response.status_code == 200, response.content.decode()[:2000]
-    table = re.search(r'<table class="table staff-table">.*?</table>', response.content.decode(), re.S)
+    table = re.search(r'<table class="table table--stack table--dense staff-table">.*?</table>', response.content.decode(), re.S)
     if table is None:
         return []
     return [text_of(name) for name in re.findall(r'<th scope="row"><a href="/hr/people/\d+/">(.*?)</a>',
