@@ -44,7 +44,8 @@ def own_attempt(request, pk: int) -> Attempt:
 
 
 def one_per_page(attempt: Attempt) -> bool:
-    return attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+    # An attempt with no question at all (an empty bank) has no page to show: the whole (empty) form.
+    return attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE and bool(attempt.questions)
 
 
 def page_number(value, attempt: Attempt) -> int:
