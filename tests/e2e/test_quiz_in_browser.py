@@ -16,7 +16,7 @@ from django.utils import timezone
 from courses import services as course_services
 from quizzes import services
 from tests.conftest import unit
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, OFFICE_PC, PASSWORD
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, OFFICE_PC, PASSWORD, check_accessibility
 from tests.courses.conftest import build_course
 from tests.factories import UserFactory
 from tests.quizzes.conftest import every_type, make_quiz
@@ -106,6 +106,7 @@ def test_a_learner_takes_the_quiz_and_autosave_keeps_the_answers(quiz_to_take, p
     expect(page.get_by_label("Câu trả lời của bạn cho câu 4")).to_have_value("cchc")
     expect(page.get_by_label("Câu trả lời của bạn cho câu 5")).to_have_value("4")
     expect(page.get_by_label("Mức 4").locator("option:checked")).to_have_text("Toàn trình")
+    check_accessibility(page, "/attempts/{id}/ all on one page")
     shoot(page, screenshots, "attempt")
 
     page.get_by_role("button", name="Nộp bài…").click()
@@ -117,6 +118,7 @@ def test_a_learner_takes_the_quiz_and_autosave_keeps_the_answers(quiz_to_take, p
     expect(page.locator(".result__percent")).to_have_text("66,67%")
     expect(page.get_by_text("Đạt", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Xem lại bài làm")).to_be_visible()
+    check_accessibility(page, "/attempts/{id}/result/ with the review")
     shoot(page, screenshots, "result")
 
 

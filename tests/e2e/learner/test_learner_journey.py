@@ -198,3 +198,5 @@ def test_a_quiz_one_question_per_page_moves_saves_and_hands_in(enrolled_quiz, le
 
     page.wait_for_url("**/result/")
     expect(page.locator(".result__percent")).to_have_text("100%")
+    check_accessibility(page, "/attempts/{id}/result/")
+    shoot(page, screenshots, "one-per-page-result")
