@@ -167,17 +167,22 @@ def status_q(status: str, today: date) -> Q:
     return open_ & started_q() if status == IN_PROGRESS else open_ & ~started_q()
 
 
+def status_case(today: date) -> Case:
+    """An enrolment's derived status (`not_started`, `in_progress`, `overdue`, `completed`) as an expression."""
+    return Case(
+        When(status=Enrollment.Status.COMPLETED, then=Value(COMPLETED)),
+        When(due_date__lt=today, then=Value(OVERDUE)),
+        When(started_q(), then=Value(IN_PROGRESS)),
+        default=Value(NOT_STARTED),
+    )
+
+
 def enrollments(filters: Filters, *, with_status: bool = True):
     """The enrolments of the report; with the derived status as `report_status` when `with_status`."""
     today = timezone.localdate()
     rows = Enrollment.objects.filter(filters.people_q("user__"))
     if with_status:
-        rows = rows.annotate(report_status=Case(
-            When(status=Enrollment.Status.COMPLETED, then=Value(COMPLETED)),
-            When(due_date__lt=today, then=Value(OVERDUE)),
-            When(started_q(), then=Value(IN_PROGRESS)),
-            default=Value(NOT_STARTED),
-        ))
+        rows = rows.annotate(report_status=status_case(today))
     if filters.course is not None:
         rows = rows.filter(course=filters.course)
     if filters.event is not None:

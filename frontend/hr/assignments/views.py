@@ -29,7 +29,7 @@ from courses.access import visible_assignments
 from courses.models import Enrollment
 from frontend.access import add_errors, error_text, role_required
 from frontend.hr.assignments.forms import AssignForm, AssignmentFilterForm, DueDateForm
-from reports.queries import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS, started_q
+from reports.queries import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS, status_case
 
 ASSIGNMENTS_PER_PAGE = 20
 PEOPLE_PER_PAGE = 50
@@ -87,20 +87,13 @@ def assignment_or_404(request, pk: int):
 
 def people_of(actor, assignment):
     """The people enrolled through the assignment (of the actor's scope): overdue first, then by name."""
-    today = timezone.localdate()
-    status = Case(
-        When(status=Enrollment.Status.COMPLETED, then=Value(COMPLETED)),
-        When(due_date__lt=today, then=Value(OVERDUE)),
-        When(started_q(), then=Value(IN_PROGRESS)),
-        default=Value(NOT_STARTED),
-    )
     rank = Case(*(When(person_status=value, then=Value(number))
                   for number, value in enumerate((OVERDUE, NOT_STARTED, IN_PROGRESS, COMPLETED))),
                 output_field=IntegerField())
     return (
         services.with_progress(Enrollment.objects.filter(scope_q(actor, "user__org_unit__path"), assignment=assignment))
         .select_related("user", "user__org_unit")
-        .annotate(person_status=status).annotate(rank=rank)
+        .annotate(person_status=status_case(timezone.localdate())).annotate(rank=rank)
         .order_by("rank", "due_date", "user__full_name", "pk")
     )
 

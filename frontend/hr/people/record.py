@@ -7,7 +7,7 @@ in a fixed number of queries whatever the person has done.
 
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from courses.services import with_progress
 from quizzes.models import Attempt, Quiz
 from quizzes.services.grading import grade_by_method
 from reports.hours import Requirements, person_hours
-from reports.queries import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS, started_q
+from reports.queries import STATUS_LABELS, status_case
 from training.models import AttendanceRecord, RosterEntry, Session
 
 
@@ -29,12 +29,7 @@ def enrollments_of(person: User) -> list[Enrollment]:
     today = timezone.localdate()
     rows = (
         with_progress(Enrollment.objects.filter(user=person)).select_related("course")
-        .annotate(record_status=Case(
-            When(status=Enrollment.Status.COMPLETED, then=Value(COMPLETED)),
-            When(due_date__lt=today, then=Value(OVERDUE)),
-            When(started_q(), then=Value(IN_PROGRESS)),
-            default=Value(NOT_STARTED),
-        ))
+        .annotate(record_status=status_case(today))
         .order_by("-mandatory", F("due_date").asc(nulls_last=True), "course__code", "pk")
     )
     enrollments = list(rows)
